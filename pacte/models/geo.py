@@ -1,0 +1,29 @@
+from django.db import models
+
+
+class Commune(models.Model):
+    """One of the 71 member communes of the Métropole (reference data, loaded by migration)."""
+
+    insee_code = models.CharField("code INSEE", max_length=5, unique=True)
+    name = models.CharField("nom", max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    postal_codes = models.CharField(
+        "codes postaux", max_length=60, help_text="Séparés par « ; », comme dans la source."
+    )
+    population = models.PositiveIntegerField("population municipale")
+    latitude = models.DecimalField(max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5)
+    # GeoJSON geometry (WGS84) from IGN ADMIN EXPRESS, for server-drawn maps without a tile server.
+    outline = models.JSONField("contour", null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "commune"
+        verbose_name_plural = "communes"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def postal_code_list(self) -> list[str]:
+        return [code for code in self.postal_codes.split(";") if code]

@@ -1,0 +1,1 @@
+"""Every write of the kernel goes through a function of this package (STYLE.md §2)."""

@@ -1,0 +1,62 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ..forms import AccountDeletionForm, ProfileForm
+from ..models import Membership, Registration
+from ..services.accounts import user_delete_account, user_export_data, user_update_profile
+
+
+def my_space(request):
+    user = request.user
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        user_update_profile(user=user, by=user, **form.cleaned_data)
+        messages.success(request, "Votre profil est enregistré.")
+        return redirect("my_space")
+    now = timezone.now()
+    registrations = (
+        Registration.objects.active()
+        .of_user(user)
+        .select_related("event", "event__commune")
+        .order_by("event__starts_at")
+    )
+    return render(
+        request,
+        "pacte/my_space.html",
+        {
+            "form": form,
+            "upcoming": [r for r in registrations if r.event.ends_at >= now],
+            "past": [r for r in registrations if r.event.ends_at < now][-20:],
+            "memberships": Membership.objects.filter(user=user).select_related("organisation"),
+        },
+    )
+
+
+@require_GET
+def my_data_export(request):
+    data = user_export_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mes-donnees-pacte.json"'
+    return response
+
+
+def my_account_delete(request):
+    form = AccountDeletionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        user_delete_account(user=user, by=user)
+        logout(request)
+        messages.success(
+            request,
+            "Votre compte est supprimé. Vos participations restent comptées de façon anonyme.",
+        )
+        return redirect("home")
+    return render(request, "pacte/my_account_delete.html", {"form": form})

@@ -1,0 +1,137 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from ..enums import Action, OrganisationKind, RegistrationStatus
+from ..models import Event, Organisation, Registration
+
+ACTIONS = [
+    {
+        "action": Action.CLUBS,
+        "number": 1,
+        "title": "Club COP21 et Club des jardiniers",
+        "text": "Des groupes d'habitants pour échanger, partager et valoriser leurs pratiques, "
+        "et le réseau des jardiniers de la nature.",
+        "app": "clubs",
+        "url": "/clubs/",
+    },
+    {
+        "action": Action.ATELIER,
+        "number": 2,
+        "title": "Atelier des Transitions",
+        "text": "Un lieu pour les associations de la transition : appels à candidatures, "
+        "espaces partagés et réservations.",
+    },
+    {
+        "action": Action.ASSOCIATIONS,
+        "number": 3,
+        "title": "Associations Relais COP21",
+        "text": "Le label Relais COP21, les campagnes de subvention annuelles et le bilan des actions.",
+    },
+    {
+        "action": Action.RELAIS_NETWORK,
+        "number": 4,
+        "title": "Réseau d'échange des assos relais",
+        "text": "Partage de pratiques, vitrine des actions et outils d'animation mutualisés.",
+    },
+    {
+        "action": Action.NEWSLETTER,
+        "number": 5,
+        "title": "Lettre aux travailleurs sociaux",
+        "text": "Une lettre thématique mensuelle et des fiches retours d'expériences.",
+    },
+    {
+        "action": Action.COMMUNES,
+        "number": 6,
+        "title": "Réseau des communes du PACTE",
+        "text": "Les conventions PACTE des communes, leurs actions, leurs expérimentations et leurs échanges.",
+    },
+]
+
+
+def key_figures() -> dict:
+    """A few programme-wide figures, cached: the home page must not count rows on each visit."""
+
+    def compute():
+        registrations = Registration.objects.aggregate(
+            confirmed=Count("id", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        )
+        return {
+            "events": Event.objects.published().count(),
+            "registrations": registrations["confirmed"],
+            "associations": Organisation.objects.active().of_kind(OrganisationKind.ASSOCIATION).count(),
+            "clubs": Organisation.objects.active().of_kind(OrganisationKind.CLUB).count(),
+            "communes": Organisation.objects.active().of_kind(OrganisationKind.COMMUNE).count(),
+        }
+
+    return cache.get_or_set("pacte:key-figures", compute, 600)
+
+
+@login_not_required
+@require_GET
+def home(request):
+    next_events = list(Event.objects.published().upcoming().for_listing()[:4])
+    actions = [{**item, "agenda_url": f"/agenda/?action={item['action'].value}"} for item in ACTIONS]
+    return render(
+        request,
+        "pacte/home.html",
+        {"actions": actions, "next_events": next_events, "figures": key_figures()},
+    )
+
+
+def _static_page(template):
+    @login_not_required
+    @require_GET
+    @cache_control(public=True, max_age=3600)
+    def view(request):
+        return render(request, template)
+
+    return view
+
+
+accessibility = _static_page("pacte/accessibilite.html")
+personal_data = _static_page("pacte/donnees_personnelles.html")
+legal_notice = _static_page("pacte/mentions_legales.html")
+
+
+@login_not_required
+@require_GET
+def health(request):
+    """State of the database, the cache and the broker, for operators (HTTP 503 when one is down)."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 — any failure is a failed check
+        checks["database"] = f"erreur : {exc.__class__.__name__}"
+    try:
+        cache.set("pacte:health", "1", 10)
+        checks["cache"] = "ok" if cache.get("pacte:health") == "1" else "erreur : lecture"
+    except Exception as exc:  # noqa: BLE001
+        checks["cache"] = f"erreur : {exc.__class__.__name__}"
+    checks["broker"] = _broker_state()
+    healthy = all(value in ("ok", "embarqué") for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "erreur", "checks": checks}, status=200 if healthy else 503
+    )
+
+
+def _broker_state() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "embarqué"
+    from ..celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:  # noqa: BLE001
+        return f"erreur : {exc.__class__.__name__}"
