@@ -1,0 +1,35 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_ok_in_embedded_mode(client):
+    body = client.get("/sante/").json()
+    assert body == {"status": "ok", "checks": {"database": "ok", "cache": "ok", "broker": "embarqué"}}
+
+
+def test_health_503_when_the_broker_is_down(client, settings):
+    from pacte.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    previous = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    try:
+        response = client.get("/sante/")
+    finally:
+        app.conf.broker_url = previous
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"].startswith("erreur")
+
+
+def test_health_503_when_the_cache_is_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    # The `settings` fixture sends setting_changed, which resets Django's cache handlers.
+    response = client.get("/sante/")
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"].startswith("erreur")
