@@ -1,0 +1,2 @@
+from .clubs import *  # noqa: F401,F403
+from .practices import *  # noqa: F401,F403

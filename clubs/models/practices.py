@@ -1,0 +1,223 @@
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from pacte.enums import MembershipRole
+from pacte.models import TimeStampedModel
+
+from ..enums import PracticeStatus
+
+__all__ = ["Practice", "PracticeAdoption", "PracticePhoto", "PracticeReply", "PracticeReport"]
+
+MAX_PHOTOS = 6
+
+
+def _animator_q(user, prefix: str = "club__") -> Q:
+    return Q(
+        **{
+            f"{prefix}organisation__memberships__user": user,
+            f"{prefix}organisation__memberships__role": MembershipRole.REFERENT,
+        }
+    )
+
+
+class PracticeQuerySet(models.QuerySet):
+    def visible(self):
+        """What public pages show: published practices of active clubs."""
+        return self.filter(status=PracticeStatus.PUBLISHED, club__organisation__is_active=True)
+
+    def visible_to(self, user):
+        """Public practices; plus, for the club's animators and staff, the reported and hidden ones;
+        plus, for the author, their own (so they can see it is awaiting moderation)."""
+        if not user.is_authenticated:
+            return self.visible()
+        if user.is_staff:
+            return self
+        return self.filter(
+            Q(status=PracticeStatus.PUBLISHED, club__organisation__is_active=True)
+            | Q(author=user)
+            | Q(pk__in=Practice.objects.filter(_animator_q(user)).values("pk"))
+        )
+
+    def moderatable_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(pk__in=Practice.objects.filter(_animator_q(user)).values("pk"))
+
+    def with_counts(self):
+        return self.annotate(
+            adoption_count=Count("adoptions", distinct=True),
+            reply_count=Count("replies", filter=Q(replies__is_hidden=False), distinct=True),
+        )
+
+    def for_listing(self):
+        return (
+            self.select_related("club__organisation", "club__organisation__commune", "author")
+            .prefetch_related("themes", "photos")
+            .with_counts()
+        )
+
+
+class Practice(TimeStampedModel):
+    """A practice ("pratique") a member shares with their club and with the public."""
+
+    club = models.ForeignKey(
+        "clubs.Club", verbose_name="club", on_delete=models.CASCADE, related_name="practices"
+    )
+    # NULL once the author deleted their account: the practice stays, without a name.
+    author = models.ForeignKey(
+        "pacte.User",
+        verbose_name="partagée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="club_practices",
+    )
+    title = models.CharField("titre", max_length=150)
+    text = models.TextField("description")
+    themes = models.ManyToManyField("pacte.Theme", verbose_name="thèmes", blank=True, related_name="+")
+    status = models.CharField(
+        "statut",
+        max_length=12,
+        choices=PracticeStatus.choices,
+        default=PracticeStatus.PUBLISHED,
+        db_index=True,
+    )
+    status_changed_at = models.DateTimeField("statut changé le", null=True, blank=True)
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "pratique"
+        verbose_name_plural = "pratiques"
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("clubs:practice_detail", args=[self.club.organisation.slug, self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == PracticeStatus.PUBLISHED
+
+
+class PracticePhoto(models.Model):
+    """A photo re-encoded by pacte.images.process_image: no EXIF, no GPS position survives."""
+
+    practice = models.ForeignKey(
+        Practice, verbose_name="pratique", on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(
+        "photo", upload_to="clubs/pratiques/%Y/%m/", width_field="width", height_field="height"
+    )
+    thumbnail = models.ImageField("vignette", upload_to="clubs/pratiques/%Y/%m/")
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "photo"
+        verbose_name_plural = "photos"
+
+    def __str__(self):
+        return f"Photo {self.position + 1} · {self.practice_id}"
+
+
+class PracticeAdoption(models.Model):
+    """ "Je l'ai adoptée": one per person and practice; withdrawing deletes the row."""
+
+    practice = models.ForeignKey(
+        Practice, verbose_name="pratique", on_delete=models.CASCADE, related_name="adoptions"
+    )
+    # NULL once the person deleted their account: the adoption stays counted.
+    user = models.ForeignKey(
+        "pacte.User",
+        verbose_name="personne",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="club_practice_adoptions",
+    )
+    created_at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "adoption"
+        verbose_name_plural = "adoptions"
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "user"], name="practice_adoption_one_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} adopte {self.practice_id}"
+
+
+class PracticeReply(TimeStampedModel):
+    practice = models.ForeignKey(
+        Practice, verbose_name="pratique", on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        "pacte.User",
+        verbose_name="auteur",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField("réponse")
+    is_hidden = models.BooleanField("masquée", default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "réponse à une pratique"
+        verbose_name_plural = "réponses aux pratiques"
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class PracticeReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class PracticeReport(TimeStampedModel):
+    """Someone signed-in flagged a practice; it stays off public pages until an animator decides."""
+
+    practice = models.ForeignKey(
+        Practice, verbose_name="pratique", on_delete=models.CASCADE, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        "pacte.User",
+        verbose_name="signalé par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField("motif")
+    resolved_at = models.DateTimeField("traité le", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "pacte.User",
+        verbose_name="traité par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolution = models.CharField("décision", max_length=12, choices=PracticeStatus.choices, blank=True)
+
+    objects = PracticeReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "signalement"
+        verbose_name_plural = "signalements"
+
+    def __str__(self):
+        return f"Signalement de « {self.practice} »"

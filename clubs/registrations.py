@@ -1,0 +1,1 @@
+"""What the clubs app registers with the kernel (personal data, demo content, exchange URLs)."""
