@@ -228,3 +228,6 @@ class PrivateDocumentAdmin(admin.ModelAdmin):
     search_fields = ["title", "organisation__name"]
     autocomplete_fields = ["organisation"]
     readonly_fields = ["content_type", "uploaded_by"]
+
+
+from . import admin_exchanges  # noqa: E402,F401

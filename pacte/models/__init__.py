@@ -2,6 +2,7 @@ from .audit import AuditEntry
 from .base import TimeStampedModel
 from .documents import PrivateDocument
 from .events import Event, Registration
+from .exchanges import ExchangeNetwork, ExchangeOptOut, Reply, Topic
 from .geo import Commune
 from .organisations import Membership, Organisation
 from .themes import Theme
@@ -11,11 +12,15 @@ __all__ = [
     "AuditEntry",
     "Commune",
     "Event",
+    "ExchangeNetwork",
+    "ExchangeOptOut",
     "Membership",
     "Organisation",
     "PrivateDocument",
     "Registration",
+    "Reply",
     "Theme",
+    "Topic",
     "TimeStampedModel",
     "User",
 ]
