@@ -1,4 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.db import transaction
+from django.template.loader import render_to_string
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -13,3 +18,44 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Send allauth's e-mails like the portal's own (pacte.emails): text + HTML, after commit,
+        through Celery.
+
+        The message is rendered now (French templates in templates/account/email/ and
+        templates/mfa/email/, subject prefixed with ACCOUNT_EMAIL_SUBJECT_PREFIX) and queued once
+        the transaction commits, so a rolled-back sign-up sends nothing and a slow SMTP server
+        never holds a request.
+        """
+        from .tasks import send_email
+
+        request = allauth_context.request
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            "site_url": settings.SITE_URL,
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, ctx)
+        html = next(
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            None,
+        )
+        if html is None:
+            html = render_to_string(
+                "account/email/_html_layout.html", {"subject": message.subject, "body": message.body}
+            )
+        payload = {
+            "to": list(message.to),
+            "subject": message.subject,
+            "text": message.body,
+            "html": html,
+            "headers": dict(message.extra_headers),
+        }
+        transaction.on_commit(lambda: send_email.delay(**payload))

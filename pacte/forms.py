@@ -14,7 +14,13 @@ class CommuneChoiceField(forms.ModelChoiceField):
 
 
 class SignupExtraForm(forms.Form):
-    """Fields allauth's sign-up form gains: only what the programme needs (RGPD minimisation)."""
+    """Fields allauth's sign-up form gains: only what the programme needs (RGPD minimisation).
+
+    allauth builds its sign-up form on top of this class; `field_order` puts the account fields
+    (allauth's) before the profile fields (ours).
+    """
+
+    field_order = ["email", "password1", "password2", "first_name", "last_name", "home_commune", "category"]
 
     first_name = forms.CharField(label="Prénom", max_length=150, required=True)
     last_name = forms.CharField(label="Nom", max_length=150, required=True)

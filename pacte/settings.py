@@ -208,6 +208,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PACTE] "
+# Tell the account's address when its e-mail or password changes (security notice).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_SIGNUP_FORM_CLASS = "pacte.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "pacte.adapters.AccountAdapter"
