@@ -34,7 +34,8 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {
             "request": request,
             "email": email,
-            "current_site": get_current_site(request),
+            # allauth sends some notices from on_commit callbacks, where no request may be left.
+            "current_site": get_current_site(request) if request is not None else None,
             "site_url": settings.SITE_URL,
             **context,
         }
@@ -59,3 +60,7 @@ class AccountAdapter(DefaultAccountAdapter):
             "headers": dict(message.extra_headers),
         }
         transaction.on_commit(lambda: send_email.delay(**payload))
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        # The notices greet the person by name (templates/account/email/base_message.txt).
+        super().send_notification_mail(template_prefix, user, {"user": user, **(context or {})}, email)

@@ -309,6 +309,19 @@ def test_sixth_failed_login_within_five_minutes_is_refused(client):
     assert login(client, other.email).status_code == 302
 
 
+def test_too_many_login_requests_get_a_french_429_page(client, settings):
+    """Past ACCOUNT_RATE_LIMITS["login"] (per IP), allauth answers HTTP 429 with templates/429.html."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "2/m/ip"}
+    user = UserFactory()
+    for _attempt in range(2):
+        assert login(client, user.email, "mauvais-mot-de-passe").status_code == 200
+    response = login(client, user.email)
+    assert response.status_code == 429
+    html = body(response)
+    assert '<html lang="fr">' in html and 'href="#contenu"' in html
+    assert "Trop de tentatives" in html and "patientez quelques minutes" in html
+
+
 # --- password reset and change -------------------------------------------------------------------
 
 
@@ -353,17 +366,36 @@ def test_password_reset_for_unknown_address_says_nothing_but_mails_it(
     assert mailoutbox[0].subject == "[PACTE] Aucun compte pour cette adresse"
 
 
-def test_password_change(client):
-    user = UserFactory()
+def test_password_change_and_its_security_notice(client, mailoutbox, django_capture_on_commit_callbacks):
+    user = UserFactory(first_name="Inès")
     login(client, user.email)
     new_password = "Encore-un-mot-de-passe-2026"
-    response = client.post(
-        reverse("account_change_password"),
-        {"oldpassword": PASSWORD, "password1": new_password, "password2": new_password},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_change_password"),
+            {"oldpassword": PASSWORD, "password1": new_password, "password2": new_password},
+        )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new_password)
+    [notice] = mailoutbox
+    assert notice.to == [user.email]
+    assert notice.subject == "[PACTE] Mot de passe modifié"
+    assert notice.body.startswith("Bonjour Inès,")
+    assert "Votre mot de passe a été modifié." in notice.body
+
+
+def test_password_change_errors_are_french_and_tied_to_fields(client):
+    user = UserFactory()
+    login(client, user.email)
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "faux", "password1": "court", "password2": "autre"},
+    )
+    html = assert_portal_page(response)
+    assert "indiquer votre mot de passe actuel." in html
+    assert "Ce mot de passe est trop court." in html
+    assert 'aria-describedby="id_password1_helptext id_password1_error"' in html
 
 
 # --- e-mail change -------------------------------------------------------------------------------
@@ -487,13 +519,15 @@ def test_staff_requirement_off_lets_staff_in_without_totp(client, settings):
     assert client.get("/admin/").status_code == 200
 
 
-def test_citizen_can_turn_totp_on_and_off(client):
+def test_citizen_can_turn_totp_on_and_off(client, mailoutbox, django_capture_on_commit_callbacks):
     user = UserFactory()
     login(client, user.email)
     reauthenticate(client)
     html = assert_portal_page(client.get(reverse("mfa_activate_totp")))
     secret = re.search(r'id="authenticator_secret" value="([A-Z2-7=]+)"', html).group(1)
-    client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert [message.subject for message in mailoutbox] == ["[PACTE] Application d'authentification activée"]
     html = assert_portal_page(client.get(reverse("mfa_index")))
     assert reverse("mfa_deactivate_totp") in html
     assert_portal_page(client.get(reverse("mfa_deactivate_totp")))
