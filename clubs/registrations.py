@@ -1,1 +1,33 @@
-"""What the clubs app registers with the kernel (personal data, demo content, exchange URLs)."""
+"""What the clubs app registers with the kernel: its part of a person's data (export and erasure),
+its demo content, and the links to its discussion topics. Imported by ClubsConfig.ready()."""
+
+from django.urls import reverse
+
+from pacte.demo import register_demo
+from pacte.models.exchanges import ExchangeNetwork, register_topic_url
+from pacte.personal_data import register_eraser, register_exporter
+from pacte.services.exchanges import exchanges_erase, exchanges_export
+
+from .services import clubs_erase, clubs_export
+
+
+def _topic_url(topic) -> str:
+    if topic.organisation_id:
+        return reverse("clubs:topic_detail", args=[topic.organisation.slug, topic.pk])
+    return reverse("clubs:list")
+
+
+def _seed_demo(stdout=None):
+    from .demo import seed_clubs
+
+    seed_clubs(stdout)
+
+
+register_exporter("clubs", clubs_export)
+register_eraser(clubs_erase)
+# The kernel's exchanges have no app of their own to register them; whichever action app uses
+# them does (registering twice is harmless: the section key and the function are the same).
+register_exporter("echanges", exchanges_export)
+register_eraser(exchanges_erase)
+register_topic_url(ExchangeNetwork.CLUBS, _topic_url)
+register_demo(_seed_demo)

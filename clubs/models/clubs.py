@@ -44,6 +44,8 @@ class ClubQuerySet(models.QuerySet):
             self.select_related("organisation", "organisation__commune")
             .prefetch_related("organisation__themes")
             .with_member_count()
+            # Meta.ordering does not apply to GROUP BY queries: the annotation needs it explicit.
+            .order_by("organisation__name", "pk")
         )
 
 

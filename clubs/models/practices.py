@@ -57,6 +57,7 @@ class PracticeQuerySet(models.QuerySet):
             self.select_related("club__organisation", "club__organisation__commune", "author")
             .prefetch_related("themes", "photos")
             .with_counts()
+            .order_by("-created_at", "-id")
         )
 
 

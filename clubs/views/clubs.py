@@ -1,19 +1,127 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ..models import Club
+from pacte.enums import Action, MembershipRole
+from pacte.models import Event, ExchangeNetwork, Membership, Topic, User
+from pacte.services.errors import RefusedError
+
+from ..filters import ClubFilter
+from ..models import Club, ClubMembershipRecord, Practice
+from ..services import club_join, club_leave, club_mailings_set, read_unsubscribe_token
+from .common import club_for, paginate
 
 
 @login_not_required
 @require_GET
 def club_list(request):
-    clubs = Club.objects.visible_to(request.user).for_listing()
-    return render(request, "clubs/club_list.html", {"clubs": clubs})
+    club_filter = ClubFilter(
+        request.GET or None, queryset=Club.objects.visible_to(request.user).for_listing()
+    )
+    page, query = paginate(request, club_filter.qs)
+    context = {"filter": club_filter, "page": page, "clubs": page.object_list, "query": query}
+    template = "clubs/includes/_club_results.html" if request.htmx else "clubs/club_list.html"
+    return render(request, template, context)
 
 
 @login_not_required
 @require_GET
 def club_detail(request, slug):
-    club = get_object_or_404(Club.objects.visible_to(request.user).for_listing(), organisation__slug=slug)
-    return render(request, "clubs/club_detail.html", {"club": club})
+    club = club_for(request, slug)
+    organisation = club.organisation
+    user = request.user
+    membership = (
+        Membership.objects.filter(organisation=organisation, user=user).first()
+        if user.is_authenticated
+        else None
+    )
+    record = ClubMembershipRecord.objects.open().filter(club=club, user=user).first() if membership else None
+    context = {
+        "club": club,
+        "organisation": organisation,
+        "themes": list(organisation.themes.all()),
+        "member_count": Membership.objects.filter(organisation=organisation).count(),
+        "animators": list(
+            Membership.objects.referents()
+            .filter(organisation=organisation)
+            .select_related("user")
+            .order_by("created_at")
+        ),
+        "meetings": list(
+            Event.objects.published()
+            .upcoming()
+            .filter(action=Action.CLUBS, organiser=organisation)
+            .for_listing()[:4]
+        ),
+        "practices": list(Practice.objects.visible().filter(club=club).for_listing()[:6]),
+        "topics": list(
+            Topic.objects.visible().in_scope(ExchangeNetwork.CLUBS, organisation).for_listing()[:5]
+        ),
+        "membership": membership,
+        "is_animator": (membership is not None and membership.role == MembershipRole.REFERENT)
+        or (user.is_authenticated and user.is_staff),
+        "receives_mailings": record.receives_mailings if record else True,
+    }
+    return render(request, "clubs/club_detail.html", context)
+
+
+@require_POST
+def club_join_view(request, slug):
+    club = club_for(request, slug)
+    try:
+        club_join(club=club, user=request.user, by=request.user)
+    except RefusedError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"Bienvenue au club « {club.name} » !")
+    return redirect(club)
+
+
+@require_POST
+def club_leave_view(request, slug):
+    club = club_for(request, slug)
+    try:
+        club_leave(club=club, user=request.user, by=request.user)
+    except RefusedError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"Vous avez quitté le club « {club.name} ».")
+    return redirect(club)
+
+
+@require_POST
+def club_mailings_view(request, slug):
+    """A member switches the club's e-mails on or off from the club page."""
+    club = club_for(request, slug)
+    receives = request.POST.get("receives") == "1"
+    if club_mailings_set(club=club, user=request.user, receives=receives, by=request.user):
+        messages.success(
+            request,
+            "Vous recevrez les e-mails du club."
+            if receives
+            else "Vous ne recevrez plus les e-mails du club.",
+        )
+    else:
+        messages.error(request, "Vous n'êtes pas membre de ce club.")
+    return redirect(club)
+
+
+@login_not_required
+@csrf_exempt  # the signed token is the credential; mail clients post here for one-click unsubscribe
+@require_http_methods(["GET", "POST"])
+def club_unsubscribe(request, token):
+    """Unsubscribe from one club's e-mails without signing in: the link of each club e-mail opens a
+    page with one button (a GET changes nothing, so mail scanners cannot unsubscribe anyone)."""
+    ids = read_unsubscribe_token(token)
+    if ids is None:
+        return render(request, "clubs/unsubscribe.html", {"invalid": True}, status=404)
+    club = get_object_or_404(Club.objects.select_related("organisation"), pk=ids[0])
+    user = User.objects.filter(pk=ids[1], is_active=True).first()
+    context = {"club": club, "done": False, "not_member": user is None}
+    if request.method == "POST" and user is not None:
+        # False when the person already left the club: they get no more of its e-mails anyway.
+        context["done"] = club_mailings_set(club=club, user=user, receives=False, by=None)
+        context["not_member"] = not context["done"]
+    return render(request, "clubs/unsubscribe.html", context)

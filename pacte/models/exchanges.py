@@ -62,8 +62,11 @@ class TopicQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        return self.select_related("author", "organisation").annotate(
-            reply_count=Count("replies", filter=Q(replies__is_hidden=False))
+        # Meta.ordering does not apply to GROUP BY queries: the annotation needs it explicit.
+        return (
+            self.select_related("author", "organisation")
+            .annotate(reply_count=Count("replies", filter=Q(replies__is_hidden=False)))
+            .order_by("-last_activity_at", "-id")
         )
 
 

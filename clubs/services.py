@@ -1,0 +1,624 @@
+"""Every write of the clubs app (STYLE.md §2): atomic, validated, audited, refused with a reason."""
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from pacte.emails import send_templated_email
+from pacte.enums import Action, MembershipRole, OrganisationKind
+from pacte.images import ProcessedImage
+from pacte.models import Event, Membership, Organisation
+from pacte.services.audit import audit_log
+from pacte.services.errors import RefusedError
+
+from .enums import ClubType, MailingStatus, PracticeStatus
+from .models import (
+    Club,
+    ClubMailing,
+    ClubMailingRecipient,
+    ClubMembershipRecord,
+    Practice,
+    PracticeAdoption,
+    PracticePhoto,
+    PracticeReply,
+    PracticeReport,
+)
+from .models.practices import MAX_PHOTOS
+
+UNSUBSCRIBE_SALT = "clubs.mailing-unsubscribe"
+
+
+# --- Permissions ------------------------------------------------------------------------------
+
+
+def is_member(*, club: Club, user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(organisation_id=club.organisation_id, user=user).exists()
+
+
+def is_animator(*, club: Club, user) -> bool:
+    """Référents of the club's organisation, and staff, run the club."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Club.objects.editable_by(user).filter(pk=club.pk).exists()
+
+
+def _check_animator(*, club: Club, by) -> None:
+    if not is_animator(club=club, user=by):
+        raise RefusedError(
+            "Seuls les animateurs du club et l'équipe du PACTE peuvent faire cela.", code="not_animator"
+        )
+
+
+def _check_member(*, club: Club, user, message: str) -> None:
+    if not is_member(club=club, user=user):
+        raise RefusedError(message, code="not_member")
+
+
+def _unique_slug(model, base: str, field: str = "slug", max_length: int = 200) -> str:
+    base = (slugify(base) or "club")[: max_length - 5]
+    slug, n = base, 2
+    while model.objects.filter(**{field: slug}).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+# --- Clubs ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def club_create(
+    *,
+    name: str,
+    club_type: str = ClubType.LOCAL,
+    commune=None,
+    summary: str = "",
+    description: str = "",
+    themes=(),
+    meeting_place: str = "",
+    meeting_schedule: str = "",
+    slug: str = "",
+    by,
+) -> Club:
+    """Create the kernel Organisation of kind club and its club profile, together."""
+    organisation = Organisation(
+        kind=OrganisationKind.CLUB,
+        name=name,
+        slug=slug or _unique_slug(Organisation, name),
+        commune=commune,
+        summary=summary,
+        description=description,
+    )
+    organisation.full_clean()
+    organisation.save()
+    organisation.themes.set(themes)
+    club = Club(
+        organisation=organisation,
+        club_type=club_type,
+        meeting_place=meeting_place,
+        meeting_schedule=meeting_schedule,
+    )
+    club.full_clean()
+    club.save()
+    audit_log(target=club, verb="club.create", by=by)
+    return club
+
+
+PRESENTATION_FIELDS = {
+    "organisation": ["summary", "description", "commune", "email"],
+    "club": ["meeting_place", "meeting_schedule", "mail_reply_to", "mail_signature"],
+}
+
+
+@transaction.atomic
+def club_update_presentation(*, club: Club, by, themes=None, **values) -> Club:
+    """An animator (or staff) edits the club's presentation and mail settings.
+
+    Accepts the fields of PRESENTATION_FIELDS and `themes`; the name, type and slug stay with staff.
+    """
+    _check_animator(club=club, by=by)
+    unknown = set(values) - set(PRESENTATION_FIELDS["organisation"]) - set(PRESENTATION_FIELDS["club"])
+    if unknown:
+        raise ValueError(f"Unknown presentation fields: {sorted(unknown)}")
+    organisation = club.organisation
+    for name, value in values.items():
+        setattr(organisation if name in PRESENTATION_FIELDS["organisation"] else club, name, value)
+    organisation.full_clean()
+    club.full_clean()
+    organisation.save()
+    club.save()
+    if themes is not None:
+        organisation.themes.set(themes)
+    audit_log(target=club, verb="club.presentation", by=by, data={"fields": sorted(values)})
+    return club
+
+
+def _open_record(club: Club, user) -> ClubMembershipRecord | None:
+    """The person's current stint; rebuilt from the kernel Membership if it was made elsewhere
+    (in the admin, for instance), so history and mail settings always have a row."""
+    record = ClubMembershipRecord.objects.open().filter(club=club, user=user).first()
+    if record is None:
+        membership = Membership.objects.filter(organisation_id=club.organisation_id, user=user).first()
+        if membership is None:
+            return None
+        record = ClubMembershipRecord.objects.create(
+            club=club, user=user, commune=user.home_commune, joined_at=membership.created_at
+        )
+    return record
+
+
+@transaction.atomic
+def club_join(*, club: Club, user, by) -> Membership:
+    """Make `user` a member: the kernel Membership (live state) plus an open history record."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise RefusedError("Connectez-vous pour rejoindre un club.", code="anonymous")
+    if not club.organisation.is_active:
+        raise RefusedError("Ce club n'accueille plus de nouveaux membres.", code="inactive")
+    if is_member(club=club, user=user):
+        raise RefusedError("Vous êtes déjà membre de ce club.", code="already_member")
+    membership = Membership(user=user, organisation=club.organisation, role=MembershipRole.MEMBER)
+    membership.full_clean()
+    membership.save()
+    ClubMembershipRecord.objects.create(
+        club=club, user=user, commune=user.home_commune, joined_at=membership.created_at
+    )
+    audit_log(target=club, verb="club.join", by=by, data={"user": user.pk})
+    return membership
+
+
+@transaction.atomic
+def club_leave(*, club: Club, user, by) -> None:
+    """Delete the kernel Membership and close the history record: past participation stays
+    counted. A club's only animator is asked to hand over first."""
+    membership = Membership.objects.filter(organisation_id=club.organisation_id, user=user).first()
+    if membership is None:
+        raise RefusedError("Vous n'êtes pas membre de ce club.", code="not_member")
+    if (
+        membership.role == MembershipRole.REFERENT
+        and not Membership.objects.referents()
+        .filter(organisation_id=club.organisation_id)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise RefusedError(
+            "Vous êtes la seule personne qui anime ce club : confiez l'animation à un autre membre "
+            "(en écrivant à l'équipe du PACTE) avant de le quitter.",
+            code="last_animator",
+        )
+    record = _open_record(club, user)
+    record.left_at = timezone.now()
+    record.save(update_fields=["left_at"])
+    membership.delete()
+    audit_log(target=club, verb="club.leave", by=by, data={"user": user.pk})
+
+
+# --- Meetings (kernel events) -------------------------------------------------------------
+
+
+@transaction.atomic
+def club_meeting_create(
+    *,
+    club: Club,
+    title: str,
+    starts_at,
+    ends_at,
+    commune=None,
+    place: str = "",
+    address: str = "",
+    summary: str = "",
+    description: str = "",
+    themes=(),
+    capacity: int | None = None,
+    registration_required: bool = True,
+    registration_opens_at=None,
+    registration_closes_at=None,
+    by,
+) -> Event:
+    """Publish a club meeting in the programme's agenda (a kernel Event, action clubs, organised by
+    the club's organisation). Refused to non-animators; dates checked (end after start, the
+    registration window before the start)."""
+    _check_animator(club=club, by=by)
+    if ends_at <= starts_at:
+        raise RefusedError("La fin de la rencontre doit être après son début.", code="dates")
+    if registration_opens_at and registration_closes_at and registration_closes_at <= registration_opens_at:
+        raise RefusedError("La clôture des inscriptions doit suivre leur ouverture.", code="dates")
+    if registration_closes_at and registration_closes_at > starts_at:
+        raise RefusedError(
+            "Les inscriptions doivent fermer au plus tard au début de la rencontre.", code="dates"
+        )
+    event = Event(
+        title=title,
+        slug=_unique_slug(Event, f"{title} {timezone.localtime(starts_at):%Y-%m-%d}", max_length=220),
+        action=Action.CLUBS,
+        organiser=club.organisation,
+        commune=commune or club.organisation.commune,
+        place=place,
+        address=address,
+        summary=summary,
+        description=description,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity if registration_required else None,
+        registration_required=registration_required,
+        registration_opens_at=registration_opens_at if registration_required else None,
+        registration_closes_at=registration_closes_at if registration_required else None,
+        is_published=True,
+    )
+    event.full_clean()
+    event.save()
+    event.themes.set(themes)
+    audit_log(target=event, verb="event.create", by=by, to_state="published", data={"club": club.pk})
+    return event
+
+
+# --- Mailings -------------------------------------------------------------------------------
+
+
+def unsubscribe_token(*, club: Club, user) -> str:
+    return signing.dumps({"c": club.pk, "u": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, int] | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        return int(data["c"]), int(data["u"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+@transaction.atomic
+def club_mailing_create(*, club: Club, subject: str, message: str, by) -> ClubMailing:
+    """Record an animator's e-mail to the members and queue its sending (after commit)."""
+    from .tasks import send_club_mailing
+
+    _check_animator(club=club, by=by)
+    mailing = ClubMailing(club=club, subject=subject.strip(), message=message.strip(), author=by)
+    mailing.full_clean()
+    mailing.save()
+    audit_log(target=mailing, verb="club.mailing.create", by=by, to_state=MailingStatus.QUEUED)
+    transaction.on_commit(lambda: send_club_mailing.delay(mailing.pk))
+    return mailing
+
+
+def mailing_audience(club: Club):
+    """Current members who did not opt out of the club's e-mails (a User queryset)."""
+    from pacte.models import User
+
+    opted_out = (
+        ClubMembershipRecord.objects.open().filter(club=club, receives_mailings=False).values("user_id")
+    )
+    return (
+        User.objects.filter(
+            memberships__organisation_id=club.organisation_id, is_active=True, anonymised_at__isnull=True
+        )
+        .exclude(pk__in=opted_out)
+        .distinct()
+    )
+
+
+def club_mailing_send(*, mailing: ClubMailing) -> int:
+    """Send one e-mail per member of the audience. Safe to run twice: each recipient row is
+    claimed (sent_at) in its own transaction before its e-mail is queued, so a rerun skips it."""
+    club = mailing.club
+    ClubMailingRecipient.objects.bulk_create(
+        [ClubMailingRecipient(mailing=mailing, user=user) for user in mailing_audience(club)],
+        ignore_conflicts=True,
+    )
+    sent = 0
+    pending = mailing.recipients.filter(sent_at__isnull=True, user__isnull=False).select_related("user")
+    for recipient in pending.iterator(chunk_size=500):
+        with transaction.atomic():
+            claimed = ClubMailingRecipient.objects.filter(pk=recipient.pk, sent_at__isnull=True).update(
+                sent_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            user = recipient.user
+            unsubscribe_url = settings.SITE_URL + reverse(
+                "clubs:unsubscribe", args=[unsubscribe_token(club=club, user=user)]
+            )
+            headers = {
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+            if club.mail_reply_to:
+                headers["Reply-To"] = club.mail_reply_to
+            send_templated_email(
+                to=user.email,
+                template="club_mailing",
+                context={
+                    "user": user,
+                    "club": club,
+                    "mailing": mailing,
+                    "club_url": settings.SITE_URL + club.get_absolute_url(),
+                    "unsubscribe_url": unsubscribe_url,
+                },
+                headers=headers,
+            )
+            sent += 1
+    with transaction.atomic():
+        mailing = ClubMailing.objects.select_for_update().get(pk=mailing.pk)
+        previous = mailing.status
+        mailing.recipient_count = mailing.recipients.filter(sent_at__isnull=False).count()
+        if previous != MailingStatus.SENT:
+            mailing.status = MailingStatus.SENT
+            mailing.sent_at = timezone.now()
+        mailing.save(update_fields=["recipient_count", "status", "sent_at", "updated_at"])
+        if previous != MailingStatus.SENT:
+            audit_log(
+                target=mailing,
+                verb="club.mailing.sent",
+                from_state=previous,
+                to_state=MailingStatus.SENT,
+                data={"recipients": mailing.recipient_count},
+            )
+    return sent
+
+
+@transaction.atomic
+def club_mailings_set(*, club: Club, user, receives: bool, by=None) -> bool:
+    """The member's choice about the club's e-mails (the unsubscribe link sets False).
+
+    Idempotent; returns False when the person is no longer a member (nothing to change).
+    """
+    record = _open_record(club, user)
+    if record is None:
+        return False
+    if record.receives_mailings != receives:
+        record.receives_mailings = receives
+        record.mailings_opted_out_at = None if receives else timezone.now()
+        record.save(update_fields=["receives_mailings", "mailings_opted_out_at"])
+        audit_log(
+            target=club,
+            verb="club.mailings.subscribe" if receives else "club.mailings.unsubscribe",
+            by=by,
+            data={"user": user.pk},
+        )
+    return True
+
+
+# --- Practices ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def practice_create(
+    *, club: Club, author, title: str, text: str, themes=(), photos: list[ProcessedImage] = (), by
+) -> Practice:
+    """A member shares a practice with up to six photos, already cleaned by process_image."""
+    _check_member(club=club, user=author, message="Rejoignez le club pour partager une pratique.")
+    if len(photos) > MAX_PHOTOS:
+        raise RefusedError(f"{MAX_PHOTOS} photos au plus par pratique.", code="too_many_photos")
+    practice = Practice(club=club, author=author, title=title.strip(), text=text.strip())
+    practice.full_clean()
+    practice.save()
+    practice.themes.set(themes)
+    for position, processed in enumerate(photos):
+        PracticePhoto.objects.create(
+            practice=practice, image=processed.image, thumbnail=processed.thumbnail, position=position
+        )
+    audit_log(
+        target=practice,
+        verb="practice.create",
+        by=by,
+        to_state=PracticeStatus.PUBLISHED,
+        data={"photos": len(photos)},
+    )
+    return practice
+
+
+def _check_public(practice: Practice) -> None:
+    if practice.status != PracticeStatus.PUBLISHED:
+        raise RefusedError("Cette pratique n'est pas publiée pour le moment.", code="not_published")
+
+
+@transaction.atomic
+def practice_adoption_toggle(*, practice: Practice, user, by) -> bool:
+    """ "Je l'ai adoptée", or take it back. One per person (unique constraint); members of the
+    club other than the author. Returns True when the person now counts as having adopted it."""
+    _check_public(practice)
+    _check_member(
+        club=practice.club,
+        user=user,
+        message="Rejoignez le club pour dire que vous avez adopté cette pratique.",
+    )
+    if practice.author_id == user.pk:
+        raise RefusedError("Vous ne pouvez pas adopter votre propre pratique.", code="own_practice")
+    deleted, _ = PracticeAdoption.objects.filter(practice=practice, user=user).delete()
+    if deleted:
+        audit_log(target=practice, verb="practice.unadopt", by=by)
+        return False
+    PracticeAdoption.objects.create(practice=practice, user=user)
+    audit_log(target=practice, verb="practice.adopt", by=by)
+    return True
+
+
+@transaction.atomic
+def practice_reply_create(*, practice: Practice, author, text: str, by) -> PracticeReply:
+    _check_public(practice)
+    _check_member(
+        club=practice.club, user=author, message="Rejoignez le club pour répondre à cette pratique."
+    )
+    reply = PracticeReply(practice=practice, author=author, text=text.strip())
+    reply.full_clean()
+    reply.save()
+    audit_log(target=reply, verb="practice.reply", by=by, data={"practice": practice.pk})
+    return reply
+
+
+@transaction.atomic
+def practice_reply_set_hidden(*, reply: PracticeReply, hidden: bool, by, reason: str = "") -> PracticeReply:
+    _check_animator(club=reply.practice.club, by=by)
+    if reply.is_hidden == hidden:
+        raise RefusedError(
+            "Cette réponse est déjà masquée." if hidden else "Cette réponse est déjà visible.",
+            code="unchanged",
+        )
+    reply.is_hidden = hidden
+    reply.save(update_fields=["is_hidden", "updated_at"])
+    audit_log(
+        target=reply,
+        verb="practice.reply.hide" if hidden else "practice.reply.restore",
+        by=by,
+        from_state="visible" if hidden else "hidden",
+        to_state="hidden" if hidden else "visible",
+        reason=reason,
+    )
+    return reply
+
+
+@transaction.atomic
+def practice_report(*, practice: Practice, reporter, reason: str, by) -> PracticeReport:
+    """Anyone signed-in flags a published practice: it leaves public pages at once and the club's
+    animators are told; it comes back only if an animator or staff restores it."""
+    if not getattr(reporter, "is_authenticated", False):
+        raise RefusedError("Connectez-vous pour signaler une pratique.", code="anonymous")
+    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    _check_public(practice)
+    if practice.author_id == reporter.pk:
+        raise RefusedError("Vous ne pouvez pas signaler votre propre pratique.", code="own_practice")
+    report = PracticeReport(practice=practice, reporter=reporter, reason=reason.strip())
+    report.full_clean()
+    report.save()
+    practice.status = PracticeStatus.REPORTED
+    practice.status_changed_at = timezone.now()
+    practice.save(update_fields=["status", "status_changed_at", "updated_at"])
+    audit_log(
+        target=practice,
+        verb="practice.report",
+        by=by,
+        from_state=PracticeStatus.PUBLISHED,
+        to_state=PracticeStatus.REPORTED,
+        reason=report.reason,
+    )
+    animators = Membership.objects.referents().filter(organisation_id=practice.club.organisation_id)
+    emails = list(animators.filter(user__is_active=True).values_list("user__email", flat=True))
+    if emails:
+        send_templated_email(
+            to=emails,
+            template="club_practice_reported",
+            context={
+                "club": practice.club,
+                "practice": practice,
+                "report": report,
+                "manage_url": settings.SITE_URL + reverse("clubs:manage", args=[practice.club.slug]),
+            },
+        )
+    return report
+
+
+def _moderate(
+    *, practice: Practice, to_state: str, by, reason: str, verb: str, allowed_from: set
+) -> Practice:
+    practice = Practice.objects.select_for_update().select_related("club").get(pk=practice.pk)
+    _check_animator(club=practice.club, by=by)
+    if practice.status not in allowed_from:
+        raise RefusedError(
+            "Cette pratique est déjà masquée."
+            if to_state == PracticeStatus.HIDDEN
+            else "Cette pratique est déjà publiée.",
+            code="unchanged",
+        )
+    previous = practice.status
+    practice.status = to_state
+    practice.status_changed_at = timezone.now()
+    practice.save(update_fields=["status", "status_changed_at", "updated_at"])
+    practice.reports.open().update(
+        resolved_at=timezone.now(), resolved_by=by, resolution=to_state, updated_at=timezone.now()
+    )
+    audit_log(target=practice, verb=verb, by=by, from_state=previous, to_state=to_state, reason=reason)
+    return practice
+
+
+@transaction.atomic
+def practice_hide(*, practice: Practice, by, reason: str = "") -> Practice:
+    """An animator of the club (or staff) takes a published or reported practice off public pages."""
+    return _moderate(
+        practice=practice,
+        to_state=PracticeStatus.HIDDEN,
+        by=by,
+        reason=reason,
+        verb="practice.hide",
+        allowed_from={PracticeStatus.PUBLISHED, PracticeStatus.REPORTED},
+    )
+
+
+@transaction.atomic
+def practice_restore(*, practice: Practice, by, reason: str = "") -> Practice:
+    """An animator of the club (or staff) puts a reported or hidden practice back on public pages."""
+    return _moderate(
+        practice=practice,
+        to_state=PracticeStatus.PUBLISHED,
+        by=by,
+        reason=reason,
+        verb="practice.restore",
+        allowed_from={PracticeStatus.REPORTED, PracticeStatus.HIDDEN},
+    )
+
+
+# --- Personal data --------------------------------------------------------------------------
+
+
+def clubs_export(user) -> dict:
+    """The person's clubs data, for their download (RGPD art. 15/20)."""
+
+    def iso(value):
+        return value.isoformat() if value else None
+
+    return {
+        "adhesions": [
+            {
+                "club": r.club.name,
+                "arrivee": iso(r.joined_at),
+                "depart": iso(r.left_at),
+                "recoit_les_emails_du_club": r.receives_mailings,
+            }
+            for r in ClubMembershipRecord.objects.filter(user=user).select_related("club__organisation")
+        ],
+        "pratiques": [
+            {
+                "club": p.club.name,
+                "titre": p.title,
+                "texte": p.text,
+                "statut": p.get_status_display(),
+                "le": iso(p.created_at),
+                "photos": [settings.SITE_URL + photo.image.url for photo in p.photos.all()],
+            }
+            for p in Practice.objects.filter(author=user)
+            .select_related("club__organisation")
+            .prefetch_related("photos")
+        ],
+        "pratiques_adoptees": [
+            a.practice.title for a in PracticeAdoption.objects.filter(user=user).select_related("practice")
+        ],
+        "reponses_aux_pratiques": [
+            {"pratique": r.practice.title, "reponse": r.text, "le": iso(r.created_at)}
+            for r in PracticeReply.objects.filter(author=user).select_related("practice")
+        ],
+        "signalements": [
+            {"pratique": r.practice.title, "motif": r.reason, "le": iso(r.created_at)}
+            for r in PracticeReport.objects.filter(reporter=user).select_related("practice")
+        ],
+        "emails_recus": [
+            {"objet": r.mailing.subject, "envoye_le": iso(r.sent_at)}
+            for r in ClubMailingRecipient.objects.filter(user=user).select_related("mailing")
+        ],
+    }
+
+
+def clubs_erase(user) -> None:
+    """On account deletion (before the kernel deletes the memberships): stints are closed and
+    detached, adoptions and practices stay counted without a name."""
+    now = timezone.now()
+    ClubMembershipRecord.objects.filter(user=user, left_at__isnull=True).update(left_at=now)
+    ClubMembershipRecord.objects.filter(user=user).update(user=None)
+    PracticeAdoption.objects.filter(user=user).update(user=None)
+    Practice.objects.filter(author=user).update(author=None)
+    PracticeReply.objects.filter(author=user).update(author=None)
+    PracticeReport.objects.filter(reporter=user).update(reporter=None)
+    PracticeReport.objects.filter(resolved_by=user).update(resolved_by=None)
+    ClubMailingRecipient.objects.filter(user=user).update(user=None)
+    ClubMailing.objects.filter(author=user).update(author=None)

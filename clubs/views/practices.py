@@ -1,0 +1,194 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from pacte.services.errors import RefusedError
+
+from ..filters import PracticeFilter
+from ..forms import PracticeForm, PracticeReplyForm, PracticeReportForm
+from ..models import Practice, PracticeAdoption, PracticeReply
+from ..services import (
+    is_animator,
+    is_member,
+    practice_adoption_toggle,
+    practice_create,
+    practice_hide,
+    practice_reply_create,
+    practice_reply_set_hidden,
+    practice_report,
+    practice_restore,
+)
+from .common import club_for, int_or_404, members_only, paginate
+
+
+@login_not_required
+@require_GET
+def practice_list(request):
+    practice_filter = PracticeFilter(request.GET or None, queryset=Practice.objects.visible().for_listing())
+    page, query = paginate(request, practice_filter.qs)
+    context = {"filter": practice_filter, "page": page, "practices": page.object_list, "query": query}
+    template = "clubs/includes/_practice_results.html" if request.htmx else "clubs/practice_list.html"
+    return render(request, template, context)
+
+
+def _practice_for(request, club, pk):
+    """A practice of this club the visitor may see: another club's practice is a 404."""
+    practices = Practice.objects.visible_to(request.user).filter(club=club).for_listing()
+    return get_object_or_404(practices, pk=pk)
+
+
+def practice_create_view(request, slug):
+    club = club_for(request, slug)
+    if not is_member(club=club, user=request.user):
+        return members_only(request, club, "Rejoignez le club pour partager une pratique.")
+    form = PracticeForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            practice = practice_create(
+                club=club,
+                author=request.user,
+                title=data["title"],
+                text=data["text"],
+                themes=data["themes"],
+                photos=data["photos"],
+                by=request.user,
+            )
+        except RefusedError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(request, "Merci ! Votre pratique est publiée.")
+            return redirect(practice)
+    return render(request, "clubs/practice_form.html", {"club": club, "form": form})
+
+
+def _detail_context(request, club, practice, reply_form=None):
+    user = request.user
+    can_moderate = is_animator(club=club, user=user)
+    member = is_member(club=club, user=user)
+    replies = PracticeReply.objects.filter(practice=practice).select_related("author")
+    if not can_moderate:
+        replies = replies.filter(is_hidden=False)
+    return {
+        "club": club,
+        "practice": practice,
+        "photos": list(practice.photos.all()),
+        "themes": list(practice.themes.all()),
+        "replies": list(replies),
+        "is_member": member,
+        "can_moderate": can_moderate,
+        "is_author": user.is_authenticated and practice.author_id == user.pk,
+        "adopted": user.is_authenticated
+        and PracticeAdoption.objects.filter(practice=practice, user=user).exists(),
+        "reply_form": reply_form or (PracticeReplyForm() if member else None),
+    }
+
+
+@login_not_required
+@require_GET
+def practice_detail(request, slug, pk):
+    club = club_for(request, slug)
+    practice = _practice_for(request, club, pk)
+    return render(request, "clubs/practice_detail.html", _detail_context(request, club, practice))
+
+
+@require_POST
+def practice_adopt(request, slug, pk):
+    club = club_for(request, slug)
+    practice = _practice_for(request, club, pk)
+    try:
+        adopted = practice_adoption_toggle(practice=practice, user=request.user, by=request.user)
+    except RefusedError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            "C'est noté : vous avez adopté cette pratique." if adopted else "Votre adoption est retirée.",
+        )
+    return redirect(practice)
+
+
+@require_POST
+def practice_reply(request, slug, pk):
+    club = club_for(request, slug)
+    practice = _practice_for(request, club, pk)
+    form = PracticeReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            practice_reply_create(
+                practice=practice, author=request.user, text=form.cleaned_data["text"], by=request.user
+            )
+        except RefusedError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, "Votre réponse est publiée.")
+        return redirect(practice)
+    return render(
+        request, "clubs/practice_detail.html", _detail_context(request, club, practice, reply_form=form)
+    )
+
+
+def practice_report_view(request, slug, pk):
+    club = club_for(request, slug)
+    practice = _practice_for(request, club, pk)
+    form = PracticeReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            practice_report(
+                practice=practice, reporter=request.user, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except RefusedError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(
+                request,
+                "Merci, la pratique est signalée. Elle n'est plus affichée en attendant que les animateurs du club la relisent.",
+            )
+            return redirect(club)
+    return render(request, "clubs/practice_report.html", {"club": club, "practice": practice, "form": form})
+
+
+@require_POST
+def practice_moderate(request, slug, pk):
+    club = club_for(request, slug)
+    practices = (
+        Practice.objects.moderatable_by(request.user).filter(club=club).select_related("club__organisation")
+    )
+    practice = get_object_or_404(practices, pk=pk)
+    action = request.POST.get("action")
+    service = {"hide": practice_hide, "restore": practice_restore}.get(action)
+    if service is None:
+        messages.error(request, "Action de modération inconnue.")
+        return redirect(practice)
+    try:
+        service(practice=practice, by=request.user, reason=request.POST.get("reason", ""))
+    except RefusedError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request, "La pratique est masquée." if action == "hide" else "La pratique est de nouveau publiée."
+        )
+    if request.POST.get("next") == "manage":
+        return redirect("clubs:manage", slug=club.slug)
+    return redirect(practice)
+
+
+@require_POST
+def practice_reply_moderate(request, slug, pk):
+    club = club_for(request, slug)
+    practices = (
+        Practice.objects.moderatable_by(request.user).filter(club=club).select_related("club__organisation")
+    )
+    practice = get_object_or_404(practices, pk=pk)
+    reply = get_object_or_404(
+        PracticeReply.objects.filter(practice=practice), pk=int_or_404(request.POST.get("reply"))
+    )
+    hidden = request.POST.get("action") == "hide"
+    try:
+        practice_reply_set_hidden(reply=reply, hidden=hidden, by=request.user)
+    except RefusedError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "La réponse est masquée." if hidden else "La réponse est rétablie.")
+    return redirect(practice)
