@@ -3,8 +3,6 @@ with every parse error reported; plus the document-level rules a parser does not
 ids, references to ids that exist, images with a text alternative).
 """
 
-import re
-
 import html5lib
 import pytest
 from django.conf import settings
@@ -30,9 +28,6 @@ PUBLIC_PAGES = [
 if "clubs" in settings.INSTALLED_APPS:
     PUBLIC_PAGES.append("/clubs/")
 SIGNED_IN_PAGES = ["/", EVENT, "/mon-espace/", "/mon-espace/supprimer-mon-compte/"]
-# allauth's default field element: <p>… <span class="helptext"><ul>…</ul></span></p>.
-ALLAUTH_HELP_LIST = re.compile(r'<span class="helptext"[^>]*><ul>')
-ALLAUTH_HELP_LIST_ERROR = re.compile(r"unexpected-end-tag \{'name': '(p|span)'\}")
 # Attributes whose value is one id, or a space-separated list of ids, of the same document.
 ID_REFERENCES = {"for": False, "aria-labelledby": True, "aria-describedby": True, "aria-controls": True}
 
@@ -92,15 +87,6 @@ def _get(client, path, event):
 
 def assert_valid(markup: str, path: str) -> None:
     problems = html_problems(markup)
-    allauth_help_list = ALLAUTH_HELP_LIST.search(markup)
-    if allauth_help_list and all(ALLAUTH_HELP_LIST_ERROR.search(problem) for problem in problems):
-        # Only while allauth's own form markup is in use: its field element puts Django's password
-        # help (a <ul>) inside <span class="helptext"> inside a <p>, which the parser must close
-        # early. The portal's allauth element templates (templates/allauth/, owned elsewhere)
-        # replace that markup; this test then passes without change.
-        pytest.xfail(
-            f"allauth : {allauth_help_list.group(0)} dans un <p> ({len(problems)} erreurs d'analyse)"
-        )
     assert not problems, f"{path} n'est pas du HTML valide :\n" + "\n".join(problems)
 
 
