@@ -127,10 +127,11 @@ def health(request):
 def _broker_state() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "embarqué"
-    from ..celery import app
+    from kombu import Connection
 
     try:
-        with app.connection_for_write() as conn:
+    # A fresh connection to the configured broker: the app's pool could hide an outage.
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
     except Exception as exc:  # noqa: BLE001

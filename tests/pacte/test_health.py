@@ -9,15 +9,9 @@ def test_health_ok_in_embedded_mode(client):
 
 
 def test_health_503_when_the_broker_is_down(client, settings):
-    from pacte.celery import app
-
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    previous = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
-        response = client.get("/sante/")
-    finally:
-        app.conf.broker_url = previous
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/sante/")
     assert response.status_code == 503
     assert response.json()["checks"]["broker"].startswith("erreur")
 
