@@ -19,7 +19,7 @@ install: $(STAMP)
 
 # axe-core for the accessibility checks of the browser tests (needs npm; skipped without it).
 node_modules/axe-core/axe.min.js: package.json
-	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent && touch $@; \
+	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --no-package-lock --silent && touch $@; \
 	else echo "npm absent : les contrôles axe-core des tests navigateur seront ignorés."; fi
 
 migrate: $(STAMP)
