@@ -128,8 +128,9 @@ class GardenAdmin(admin.ModelAdmin):
             self.message_user(request, error.messages[0], messages.ERROR)
 
     def save_related(self, request, form, formsets, change):
-        # The service already set the practices; the inlines are read-only.
-        pass
+        # The service already set the practices (form.save_m2m() is skipped on purpose).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.action(description="Retirer du réseau les jardins choisis")
     def withdraw(self, request, queryset):
