@@ -1,0 +1,316 @@
+"""Admin of the clubs. Moderation and sending go through the services (audited, refused with a
+reason); history rows (memberships, mailings, reports) are read-only."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.utils.html import format_html
+
+from pacte.services.errors import RefusedError
+
+from .enums import PracticeStatus
+from .models import (
+    Club,
+    ClubMailing,
+    ClubMailingRecipient,
+    ClubMembershipRecord,
+    Practice,
+    PracticePhoto,
+    PracticeReply,
+    PracticeReport,
+)
+from .services import practice_hide, practice_reply_set_hidden, practice_restore
+
+
+def _each(modeladmin, request, objects, call, done_text):
+    done = 0
+    for obj in objects:
+        try:
+            call(obj)
+            done += 1
+        except RefusedError as error:
+            modeladmin.message_user(request, f"{obj} : {error.messages[0]}", messages.WARNING)
+    modeladmin.message_user(request, f"{done} {done_text}")
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Club)
+class ClubAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "club_type",
+        "commune",
+        "member_total",
+        "practice_total",
+        "is_active",
+        "created_at",
+    ]
+    list_filter = [
+        "club_type",
+        "organisation__is_active",
+        ("organisation__commune", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["organisation__name", "organisation__slug", "meeting_place"]
+    list_select_related = ["organisation", "organisation__commune"]
+    autocomplete_fields = ["organisation"]
+    fieldsets = [
+        (None, {"fields": ["organisation", "club_type"]}),
+        ("Rencontres", {"fields": ["meeting_place", "meeting_schedule"]}),
+        ("E-mails du club", {"fields": ["mail_reply_to", "mail_signature"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_members=Count("organisation__memberships", distinct=True),
+                n_practices=Count(
+                    "practices", filter=Q(practices__status=PracticeStatus.PUBLISHED), distinct=True
+                ),
+            )
+        )
+
+    @admin.display(description="nom", ordering="organisation__name")
+    def name(self, obj):
+        return obj.organisation.name
+
+    @admin.display(description="commune", ordering="organisation__commune__name")
+    def commune(self, obj):
+        return obj.organisation.commune
+
+    @admin.display(description="membres", ordering="n_members")
+    def member_total(self, obj):
+        return obj.n_members
+
+    @admin.display(description="pratiques publiées", ordering="n_practices")
+    def practice_total(self, obj):
+        return obj.n_practices
+
+    @admin.display(description="actif", boolean=True, ordering="organisation__is_active")
+    def is_active(self, obj):
+        return obj.organisation.is_active
+
+
+@admin.register(ClubMembershipRecord)
+class ClubMembershipRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["club", "user", "commune", "joined_at", "left_at", "receives_mailings"]
+    list_filter = ["receives_mailings", ("left_at", admin.EmptyFieldListFilter), "club__club_type", "club"]
+    search_fields = ["club__organisation__name", "user__email", "user__last_name"]
+    list_select_related = ["club__organisation", "user", "commune"]
+    date_hierarchy = "joined_at"
+
+
+class PracticePhotoInline(admin.TabularInline):
+    model = PracticePhoto
+    extra = 0
+    fields = ["preview", "position", "width", "height"]
+    readonly_fields = ["preview", "width", "height"]
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None):
+        # Photos enter through the practice form, which runs pacte.images.process_image.
+        return False
+
+    @admin.display(description="aperçu")
+    def preview(self, obj):
+        return format_html('<img src="{}" alt="" width="120">', obj.thumbnail.url) if obj.thumbnail else "—"
+
+
+class PracticeReportInline(admin.TabularInline):
+    model = PracticeReport
+    extra = 0
+    fields = ["reason", "reporter", "created_at", "resolved_at", "resolved_by", "resolution"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    list_display = ["title", "club", "author", "status", "adoption_total", "open_reports", "created_at"]
+    list_filter = ["status", "club__club_type", "themes", "club"]
+    search_fields = ["title", "text", "author__email", "author__last_name", "club__organisation__name"]
+    list_select_related = ["club__organisation", "author"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["club", "author", "status", "status_changed_at", "created_at"]
+    fields = ["club", "author", "title", "text", "themes", "status", "status_changed_at", "created_at"]
+    filter_horizontal = ["themes"]
+    inlines = [PracticePhotoInline, PracticeReportInline]
+    actions = ["hide", "restore"]
+
+    def has_add_permission(self, request):
+        # Members share practices on the site, where photos are cleaned of their metadata.
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_adoptions=Count("adoptions", distinct=True),
+                n_open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True), distinct=True),
+            )
+        )
+
+    @admin.display(description="adoptions", ordering="n_adoptions")
+    def adoption_total(self, obj):
+        return obj.n_adoptions
+
+    @admin.display(description="signalements en cours", ordering="n_open_reports")
+    def open_reports(self, obj):
+        return obj.n_open_reports
+
+    @admin.action(description="Masquer les pratiques choisies")
+    def hide(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset,
+            lambda p: practice_hide(practice=p, by=request.user, reason="Modération par l'équipe."),
+            "pratique(s) masquée(s).",
+        )
+
+    @admin.action(description="Rétablir (publier) les pratiques choisies")
+    def restore(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset,
+            lambda p: practice_restore(practice=p, by=request.user, reason="Modération par l'équipe."),
+            "pratique(s) rétablie(s).",
+        )
+
+
+@admin.register(PracticeReport)
+class PracticeReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["practice", "club", "reporter", "reason", "created_at", "resolved_at", "resolution"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "resolution", "practice__club"]
+    search_fields = ["reason", "practice__title", "reporter__email"]
+    list_select_related = ["practice__club__organisation", "reporter"]
+    date_hierarchy = "created_at"
+    actions = ["restore_practices", "hide_practices"]
+
+    @admin.display(description="club", ordering="practice__club__organisation__name")
+    def club(self, obj):
+        return obj.practice.club
+
+    def _practices(self, queryset):
+        return Practice.objects.filter(pk__in=queryset.values("practice")).select_related(
+            "club__organisation"
+        )
+
+    @admin.action(description="Rétablir les pratiques signalées choisies")
+    def restore_practices(self, request, queryset):
+        _each(
+            self,
+            request,
+            self._practices(queryset),
+            lambda p: practice_restore(
+                practice=p, by=request.user, reason="Signalement écarté par l'équipe."
+            ),
+            "pratique(s) rétablie(s).",
+        )
+
+    @admin.action(description="Masquer les pratiques signalées choisies")
+    def hide_practices(self, request, queryset):
+        _each(
+            self,
+            request,
+            self._practices(queryset),
+            lambda p: practice_hide(practice=p, by=request.user, reason="Signalement retenu par l'équipe."),
+            "pratique(s) masquée(s).",
+        )
+
+
+@admin.register(PracticeReply)
+class PracticeReplyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "practice", "author", "is_hidden", "created_at"]
+    list_filter = ["is_hidden"]
+    search_fields = ["text", "practice__title", "author__email"]
+    list_select_related = ["practice", "author"]
+    readonly_fields = ["practice", "author", "text", "is_hidden", "created_at"]
+    fields = readonly_fields
+    actions = ["hide", "restore"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Masquer les réponses choisies")
+    def hide(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset.select_related("practice__club"),
+            lambda r: practice_reply_set_hidden(reply=r, hidden=True, by=request.user),
+            "réponse(s) masquée(s).",
+        )
+
+    @admin.action(description="Rétablir les réponses choisies")
+    def restore(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset.select_related("practice__club"),
+            lambda r: practice_reply_set_hidden(reply=r, hidden=False, by=request.user),
+            "réponse(s) rétablie(s).",
+        )
+
+
+class ClubMailingRecipientInline(admin.TabularInline):
+    model = ClubMailingRecipient
+    extra = 0
+    fields = ["user", "sent_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClubMailing)
+class ClubMailingAdmin(admin.ModelAdmin):
+    list_display = ["subject", "club", "author", "status", "recipient_count", "created_at", "sent_at"]
+    list_filter = ["status", "club"]
+    search_fields = ["subject", "message", "club__organisation__name", "author__email"]
+    list_select_related = ["club__organisation", "author"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "club",
+        "subject",
+        "message",
+        "author",
+        "status",
+        "recipient_count",
+        "created_at",
+        "sent_at",
+    ]
+    fields = readonly_fields
+    inlines = [ClubMailingRecipientInline]
+    actions = ["resume_sending"]
+
+    def has_add_permission(self, request):
+        # Animators write to their members from the club's pages.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Reprendre l'envoi (les membres déjà servis ne reçoivent rien de plus)")
+    def resume_sending(self, request, queryset):
+        from .tasks import send_club_mailing
+
+        for mailing in queryset:
+            send_club_mailing.delay(mailing.pk)
+        self.message_user(request, f"{queryset.count()} envoi(s) relancé(s).")
