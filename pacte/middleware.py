@@ -18,7 +18,9 @@ class ContentSecurityPolicyMiddleware:
 
 
 class StaffSecondFactorMiddleware:
-    """Staff reach /admin/ only once a TOTP second factor is set up and was used to sign in.
+    """Staff reach /admin/ only once a TOTP second factor is set up.
+
+    Once it is set up, allauth asks for the code at every login, so the session was opened with it.
 
     Controlled by PACTE_STAFF_REQUIRE_2FA (on whenever DEBUG is off).
     """
