@@ -33,7 +33,8 @@ def _post(client, club, photos, **extra):
 def _field_errors(body):
     import re
 
-    return re.findall(r'<p class="error" id="id_photos_error">([^<]*)</p>', body)
+    block = re.search(r'id="id_photos_error">(.*?)</div>', body, re.S)
+    return re.findall(r"<p>([^<]*)</p>", block.group(1)) if block else []
 
 
 def test_valid_photos_are_stored_with_thumbnails(author_client, club):
