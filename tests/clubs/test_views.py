@@ -543,3 +543,34 @@ def test_member_count_on_list(client, world):
     body = client.get("/clubs/").content.decode()
     assert "3 membres" in body  # member, animator, and the one who just joined
     assert not Practice.objects.exists()
+
+
+def test_empty_topic_reply_shows_error_on_the_topic_page(client, world):
+    topic = _topic(world)
+    client.force_login(world.people["member"])
+    response = client.post(url("topic_reply", world.club, topic.pk), {"body": ""})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Ce champ est obligatoire." in body and topic.title in body
+    assert not Reply.objects.exists()
+
+
+def test_notifications_for_all_discussions(client, world):
+    topic = _topic(world)
+    user = world.people["member"]
+    client.force_login(user)
+    client.post(url("topic_notifications", world.club, topic.pk), {"scope": "all"})
+    assert user.exchange_opt_outs.filter(topic__isnull=True).exists()
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "Recevoir à nouveau les notifications des discussions" in page
+    client.post(url("topic_notifications", world.club, topic.pk), {"scope": "all"})
+    assert not user.exchange_opt_outs.exists()
+
+
+def test_reply_on_hidden_topic_refused(client, world):
+    topic = _topic(world)
+    Topic.objects.filter(pk=topic.pk).update(is_hidden=True)
+    client.force_login(world.people["animator"])
+    response = client.post(url("topic_reply", world.club, topic.pk), {"body": "Encore"}, follow=True)
+    assert "masqué" in response.content.decode()
+    assert not Reply.objects.exists()
