@@ -314,3 +314,6 @@ class ClubMailingAdmin(admin.ModelAdmin):
         for mailing in queryset:
             send_club_mailing.delay(mailing.pk)
         self.message_user(request, f"{queryset.count()} envoi(s) relancé(s).")
+
+
+from . import admin_gardens  # noqa: E402, F401 — the jardiniers de la nature models

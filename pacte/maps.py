@@ -237,6 +237,10 @@ def sort_key(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def default_legend_title(unit: tuple[str, str]) -> str:
+    return f"Nombre {_of(unit[1])} par commune"
+
+
 def commune_map_svg(
     values: Mapping[int, int],
     *,
@@ -246,19 +250,22 @@ def commune_map_svg(
     legend_title: str = "",
     breaks: Sequence[int] = DEFAULT_BREAKS,
     map_id: str = "carte-communes",
+    legend: bool = True,
     geometry: MapGeometry | None = None,
 ) -> SafeString:
     """An inline <svg> map: one <path> per commune, filled by the class of its value.
 
     `values` maps commune ids to numbers (missing ids count 0). The <svg> has role="img", a
-    <title>, a <desc> that also spells out the legend, and a legend drawn under the map; each
-    commune's <title> ("Rouen : 4 jardins") shows on hover. The figures themselves are given to
-    assistive technologies by the table of `commune_table_rows`, which pages show next to it.
+    <title>, a <desc> that also spells out the legend, and (with `legend`) a legend drawn under
+    the map; each commune's <title> ("Rouen : 4 jardins") shows on hover. The figures themselves
+    are given to assistive technologies by the table of `commune_table_rows`, which pages show
+    next to it. Pages may prefer an HTML legend (`commune_map`), which stays legible when the map
+    shrinks on a phone, and then draw the SVG without its own.
     """
     geometry = geometry or commune_geometry()
     classes = value_classes(breaks)
-    legend_title = legend_title or f"Nombre {_of(unit[1])} par commune"
-    total_height = geometry.height + LEGEND_HEIGHT
+    legend_title = legend_title or default_legend_title(unit)
+    total_height = geometry.height + (LEGEND_HEIGHT if legend else 0)
     legend_text = " ; ".join(f"{c.colour_name} : {c.label}" for c in classes)
     with_value = sum(1 for shape in geometry.shapes if values.get(shape.commune_id, 0) > 0)
     desc = " ".join(
@@ -291,7 +298,8 @@ def commune_map_svg(
             f"</title></path>"
         )
     out.append("</g>")
-    out.append(_legend(classes, legend_title, top=geometry.height, width=geometry.width))
+    if legend:
+        out.append(_legend(classes, legend_title, top=geometry.height, width=geometry.width))
     out.append("</svg>")
     return mark_safe("".join(out))  # every text above went through escape()
 
@@ -330,3 +338,44 @@ def commune_table_rows(
         for shape in geometry.shapes
     ]
     return [row for row in rows if include_zero or row.value]
+
+
+@dataclass(frozen=True)
+class CommuneMap:
+    """What templates/components/map/commune_map.html draws: the SVG (without its own legend),
+    an HTML legend from `classes`, and the table of `rows`."""
+
+    svg: SafeString
+    rows: list[MapRow]
+    classes: list[ValueClass]
+    legend_title: str
+
+
+def commune_map(
+    values: Mapping[int, int],
+    *,
+    title: str,
+    description: str = "",
+    unit: tuple[str, str] = ("jardin", "jardins"),
+    legend_title: str = "",
+    breaks: Sequence[int] = DEFAULT_BREAKS,
+    map_id: str = "carte-communes",
+    include_zero_rows: bool = False,
+) -> CommuneMap:
+    """The map, its legend and its table of figures, ready for the map component."""
+    legend_title = legend_title or default_legend_title(unit)
+    return CommuneMap(
+        svg=commune_map_svg(
+            values,
+            title=title,
+            description=description,
+            unit=unit,
+            legend_title=legend_title,
+            breaks=breaks,
+            map_id=map_id,
+            legend=False,
+        ),
+        rows=commune_table_rows(values, include_zero=include_zero_rows),
+        classes=value_classes(breaks),
+        legend_title=legend_title,
+    )

@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from pacte.maps import commune_map_svg, commune_table_rows
+from pacte.maps import commune_map
 from pacte.services.errors import RefusedError
 
 from ..forms_gardens import GardenForm, GardenWithdrawForm
@@ -60,14 +60,13 @@ def network(request):
         {
             "charter": Charter.objects.current(),
             "figures": figures,
-            "map_svg": commune_map_svg(
+            "garden_map": commune_map(
                 per_commune,
                 title="Carte des jardins du réseau par commune",
                 description="Nombre de jardins inscrits au réseau des jardiniers de la nature dans "
                 "chacune des 71 communes de la Métropole Rouen Normandie.",
                 map_id="carte-jardins",
             ),
-            "map_rows": commune_table_rows(per_commune, include_zero=False),
             "my_gardens": my_gardens,
         },
     )

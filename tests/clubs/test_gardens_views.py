@@ -319,3 +319,18 @@ def test_my_gardens_and_history_queries_do_not_grow(client):
         )
     assert _count(client, MINE) == few_mine
     assert _count(client, history) == few_history
+
+
+def test_network_map_has_an_html_legend(client):
+    make_garden()
+    body = client.get(NETWORK).content.decode()
+    figure = body.split('<figure class="map-figure">')[1].split("</figure>")[0]
+    assert "Nombre de jardins par commune" in figure
+    assert re.findall(r'map-swatch (map-class-\d)"', figure) == [f"map-class-{i}" for i in range(5)]
+    assert [label.strip() for label in re.findall(r"</svg>([^<]+)</li>", figure)] == [
+        "0",
+        "1 à 2",
+        "3 à 5",
+        "6 à 10",
+        "11 et plus",
+    ]

@@ -188,3 +188,19 @@ def test_project_handles_multipolygons_holes_and_missing_outlines():
     svg = maps.commune_map_svg({2: 1}, title="Test", geometry=geometry)
     assert len(_paths(_parse(svg))) == 2
     assert "1 commune sur 3" in svg
+
+
+def test_svg_without_its_legend_and_the_map_bundle_for_the_component():
+    rouen = commune("rouen")
+    root = _parse(maps.commune_map_svg({rouen.pk: 1}, title="Carte", legend=False))
+    assert root.find(f"{SVG}g[@class='map-legend']") is None
+    assert float(root.get("viewBox").split()[3]) == maps.commune_geometry().height
+    # The description still spells out the legend.
+    assert "vert clair : 1 à 2" in root.find(f"{SVG}desc").text
+
+    bundle = maps.commune_map({rouen.pk: 7}, title="Carte", unit=("action", "actions"), map_id="c")
+    assert "map-legend" not in bundle.svg and 'id="c"' in bundle.svg
+    assert [(row.name, row.value) for row in bundle.rows] == [("Rouen", 7)]
+    assert [c.label for c in bundle.classes][-1] == "11 et plus"
+    assert bundle.legend_title == "Nombre d'actions par commune"
+    assert len(maps.commune_map({}, title="Carte", include_zero_rows=True).rows) == 71
