@@ -334,3 +334,38 @@ def test_network_map_has_an_html_legend(client):
         "6 à 10",
         "11 et plus",
     ]
+
+
+def test_pages_are_valid_html(client):
+    from tests.pacte.test_html_validity import html_problems
+
+    garden = make_garden(practices=["compostage"], name="Potager")
+    make_garden(commune_slug="elbeuf", practices=["mare", "haies"])
+    charter_publish(
+        charter=Charter.objects.create(version=2, title="Charte", text="Premier.\n\nSecond."),
+        by=UserFactory(staff=True),
+    )
+    pages = [NETWORK, CHARTER]
+    for url in pages:
+        assert html_problems(client.get(url).content.decode()) == [], url
+    client.force_login(garden.owner)
+    for url in [NETWORK, MINE, NEW, *_garden_urls(garden)]:
+        assert html_problems(client.get(url).content.decode()) == [], url
+    with_errors = client.post(NEW, {"name": "x"}).content.decode()
+    assert "Cochez la case" in with_errors
+    assert html_problems(with_errors) == []
+
+
+def test_charter_page_shows_the_current_version_and_keeps_the_previous_ones(client):
+    first = Charter.objects.current()
+    charter_publish(
+        charter=Charter.objects.create(version=2, title="Charte révisée", text="Nouvel engagement."),
+        by=UserFactory(staff=True),
+    )
+    body = client.get(CHARTER).content.decode()
+    assert "<h1>Charte révisée</h1>" in body and "Nouvel engagement." in body
+    assert "Version 1, publiée le" in body
+    assert first.text.split("\n")[0][:50].replace("'", "&#x27;") in body
+    # A draft is never shown.
+    Charter.objects.create(version=3, title="Brouillon", text="Pas encore.")
+    assert "Pas encore." not in client.get(CHARTER).content.decode()
