@@ -6,7 +6,6 @@ from django.urls import reverse
 from pacte.demo import register_demo
 from pacte.models.exchanges import ExchangeNetwork, register_topic_url
 from pacte.personal_data import register_eraser, register_exporter
-from pacte.services.exchanges import exchanges_erase, exchanges_export
 
 from .services import clubs_erase, clubs_export
 
@@ -25,9 +24,5 @@ def _seed_demo(stdout=None):
 
 register_exporter("clubs", clubs_export)
 register_eraser(clubs_erase)
-# The kernel's exchanges have no app of their own to register them; whichever action app uses
-# them does (registering twice is harmless: the section key and the function are the same).
-register_exporter("echanges", exchanges_export)
-register_eraser(exchanges_erase)
 register_topic_url(ExchangeNetwork.CLUBS, _topic_url)
 register_demo(_seed_demo)
