@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from pacte.maps import commune_map
 from pacte.services.errors import RefusedError
@@ -53,7 +53,7 @@ def network_figures() -> dict:
 def network(request):
     figures = network_figures()
     per_commune = figures["per_commune"]
-    my_gardens = list(Garden.objects.of_owner(request.user).active().select_related("commune"))
+    has_garden = Garden.objects.of_owner(request.user).active().exists()
     return render(
         request,
         "clubs/gardens/network.html",
@@ -67,7 +67,7 @@ def network(request):
                 "chacune des 71 communes de la Métropole Rouen Normandie.",
                 map_id="carte-jardins",
             ),
-            "my_gardens": my_gardens,
+            "has_garden": has_garden,
         },
     )
 
@@ -83,6 +83,7 @@ def charter(request):
     )
 
 
+@require_GET
 def my_gardens(request):
     gardens = list(
         Garden.objects.of_owner(request.user)
@@ -104,6 +105,7 @@ def my_gardens(request):
     return render(request, "clubs/gardens/my_gardens.html", {"gardens": gardens, "charter": current})
 
 
+@require_http_methods(["GET", "POST"])
 def garden_new(request):
     current = Charter.objects.current()
     if current is None:
@@ -125,6 +127,7 @@ def garden_new(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def garden_edit(request, pk):
     garden = get_object_or_404(
         Garden.objects.of_owner(request.user).active().select_related("commune"), pk=pk
@@ -173,6 +176,7 @@ def garden_history(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def garden_withdraw_view(request, pk):
     garden = get_object_or_404(
         Garden.objects.of_owner(request.user).active().select_related("commune"), pk=pk

@@ -369,3 +369,12 @@ def test_charter_page_shows_the_current_version_and_keeps_the_previous_ones(clie
     # A draft is never shown.
     Charter.objects.create(version=3, title="Brouillon", text="Pas encore.")
     assert "Pas encore." not in client.get(CHARTER).content.decode()
+
+
+def test_methods_other_than_get_and_post_are_refused(client):
+    garden = make_garden()
+    client.force_login(garden.owner)
+    assert client.post(MINE).status_code == 405
+    assert client.post(NETWORK).status_code == 405
+    for url in [NEW, *_garden_urls(garden)[::2]]:
+        assert client.delete(url).status_code == 405
