@@ -4,8 +4,9 @@ Auto-discovered by `pacte.apps.PacteConfig.ready` and registered with `pacte.met
 figure is computed for a `Period` (inclusive dates, Europe/Paris) and, when `period.commune` is
 set, for one commune:
 
-- members, practices and adoptions by the commune of their club (members: the person's home commune
-  when they joined, as kept on the membership history);
+- members and new members by the person's home commune when they joined (kept on the membership
+  history, so it survives account deletion; people from outside the Métropole count only overall);
+- practices and adoptions by the commune of the club the practice was shared in;
 - meetings, registrations and attendance by the commune of the meeting;
 - gardens and signatures by the garden's commune.
 
