@@ -47,3 +47,10 @@ if settings.DEBUG:
     urlpatterns.append(
         path("media/<path:path>", login_not_required(serve), {"document_root": settings.MEDIA_ROOT})
     )
+
+if settings.PACTE_BENCH:
+    # `make bench` only: the smallest view behind the full middleware stack, the baseline that
+    # page throughput is compared with (bench/run.sh).
+    from .views import bench
+
+    urlpatterns.append(path("_bench/minimal/", bench.minimal, name="bench_minimal"))

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from ..cache import anonymous_page_cache
 from ..filters import EventFilter
 from ..forms import AttendanceForm
 from ..ical import calendar
@@ -23,6 +24,7 @@ def _agenda_filter(request):
 
 @login_not_required
 @require_GET
+@anonymous_page_cache(60, query_params=[*EventFilter.base_filters, "page"])
 def event_list(request):
     event_filter = _agenda_filter(request)
     paginator = Paginator(event_filter.qs, settings.PACTE_PAGE_SIZE)
@@ -57,6 +59,7 @@ def _event_for(request, slug):
 
 @login_not_required
 @require_GET
+@anonymous_page_cache(60)
 def event_detail(request, slug):
     event = _event_for(request, slug)
     registration = None

@@ -5,9 +5,9 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from ..cache import anonymous_page_cache
 from ..enums import Action, OrganisationKind, RegistrationStatus
 from ..models import Event, Organisation, Registration
 
@@ -75,6 +75,7 @@ def key_figures() -> dict:
 
 @login_not_required
 @require_GET
+@anonymous_page_cache(60)
 def home(request):
     next_events = list(Event.objects.published().upcoming().for_listing()[:4])
     actions = [{**item, "agenda_url": f"/agenda/?action={item['action'].value}"} for item in ACTIONS]
@@ -88,7 +89,7 @@ def home(request):
 def _static_page(template):
     @login_not_required
     @require_GET
-    @cache_control(public=True, max_age=3600)
+    @anonymous_page_cache(3600)
     def view(request):
         return render(request, template)
 

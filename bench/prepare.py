@@ -1,0 +1,123 @@
+"""Database side of `make bench` (called by bench/run.sh with the bench settings and database).
+
+    python bench/prepare.py seeded SCALE   exit 0 when the database holds exactly what
+                                           `seed_demo --scale SCALE` makes, 1 otherwise
+    python bench/prepare.py pages          the pages to measure, one "label<TAB>path" a line
+    python bench/prepare.py session        the session key of a signed-in demo account
+
+To measure another page, add it to `pages()` below.
+"""
+
+import os
+import sys
+from contextlib import suppress
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.apps import apps  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import AnonymousUser  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+from pacte.enums import RegistrationStatus  # noqa: E402
+from pacte.models import Event, Registration, User  # noqa: E402
+
+# seed_scale names what it creates "charge-…" (pacte/demo.py).
+PER_SCALE = {"users": 500, "events": 20, "registrations": 2000}
+
+
+def seeded(scale: int) -> bool:
+    found = {
+        "users": User.objects.filter(email__startswith="charge-").count(),
+        "events": Event.objects.filter(slug__startswith="charge-").count(),
+        "registrations": Registration.objects.filter(event__slug__startswith="charge-").count(),
+    }
+    expected = {name: n * scale for name, n in PER_SCALE.items()}
+    print("en base : " + ", ".join(f"{found[k]} {k} (attendu {expected[k]})" for k in PER_SCALE))
+    # The seeded events spread over the coming year: a base seeded long ago has a thinner agenda.
+    upcoming = Event.objects.filter(slug__startswith="charge-").upcoming().count()
+    if upcoming < 0.9 * expected["events"]:
+        print(f"seulement {upcoming} événements encore à venir : base à refaire.")
+        return False
+    return found == expected
+
+
+def busiest_event() -> Event:
+    """The published upcoming event with the most live registrations (the heaviest event page)."""
+    return (
+        Event.objects.published()
+        .upcoming()
+        .annotate(live=Count("registrations", filter=~Q(registrations__status=RegistrationStatus.CANCELLED)))
+        .order_by("-live", "slug")
+        .first()
+    )
+
+
+def club_pages() -> list[tuple[str, str]]:
+    """The clubs list and one club page, once the clubs app is installed with a club in the base."""
+    if not apps.is_installed("clubs"):
+        return []
+    found = []
+    with suppress(NoReverseMatch):
+        found.append(("clubs", reverse("clubs:list")))
+    with suppress(LookupError, NoReverseMatch):
+        club_model = apps.get_model("clubs", "Club")
+        queryset = club_model.objects.all()
+        if hasattr(queryset, "visible_to"):
+            queryset = queryset.visible_to(AnonymousUser())
+        club = queryset.order_by("pk").first()
+        if club is not None:
+            found.append(("page d'un club", club.get_absolute_url()))
+    return found
+
+
+def pages() -> list[tuple[str, str]]:
+    found = [("accueil", "/"), ("agenda", "/agenda/")]
+    event = busiest_event()
+    if event is not None:
+        found.append((f"événement ({event.live} inscriptions)", event.get_absolute_url()))
+    return found + club_pages()
+
+
+def session_key() -> str:
+    """A real signed-in session (as after login) for the demo resident, for the logged-in runs."""
+    from importlib import import_module
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from pacte.demo import DEMO_ACCOUNTS
+
+    user = User.objects.get(email=DEMO_ACCOUNTS[0][0])
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.set_expiry(3600)
+    session.save()
+    return session.session_key
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else ""
+    if command == "seeded":
+        return 0 if seeded(int(argv[2])) else 1
+    if command == "pages":
+        for label, path in pages():
+            print(f"{label}\t{path}")
+        return 0
+    if command == "session":
+        print(session_key())
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
