@@ -12,8 +12,9 @@ set, for one commune:
 
 Each metric runs a fixed number of queries (one or two), whatever the data.
 
-This module also registers the gardens' part of a person's data (export and erasure) and their
-demo content with the kernel, since the network's modules have no `apps.py` of their own.
+This module also registers the gardens' part of a person's data (export and erasure), their demo
+content, and the models whose changes invalidate the cached public pages of the network, since
+the network's modules have no `apps.py` of their own.
 """
 
 from datetime import datetime, time, timedelta
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
+from pacte.cache import watch
 from pacte.demo import register_demo
 from pacte.enums import Action, RegistrationStatus
 from pacte.metrics import Metric, Period, register
@@ -30,6 +32,7 @@ from pacte.personal_data import register_eraser, register_exporter
 
 from .enums import PracticeStatus
 from .models import (
+    Charter,
     CharterSignature,
     ClubMembershipRecord,
     Garden,
@@ -232,3 +235,5 @@ for _metric in METRICS:
 register_exporter("jardins", gardens_export)
 register_eraser(gardens_erase)
 register_demo(gardens_seed_demo)
+# The network's public pages are cached for anonymous visitors (pacte.cache); these writes renew them.
+watch(Garden, GardenChecklistVersion, CharterSignature, Charter, GardenPractice)

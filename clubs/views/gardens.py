@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pacte.cache import anonymous_page_cache
 from pacte.maps import commune_map
 from pacte.services.errors import RefusedError
 
@@ -50,6 +51,7 @@ def network_figures() -> dict:
 
 @login_not_required
 @require_GET
+@anonymous_page_cache(600)
 def network(request):
     figures = network_figures()
     per_commune = figures["per_commune"]
@@ -74,6 +76,7 @@ def network(request):
 
 @login_not_required
 @require_GET
+@anonymous_page_cache(3600)
 def charter(request):
     versions = list(Charter.objects.published().order_by("-version"))
     return render(

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from clubs.models import Charter, Garden, GardenChecklistVersion, GardenPractice
 from clubs.services_gardens import charter_publish, garden_withdraw
+from pacte.cache import bump_content_version
 from tests.clubs.test_gardens import make_garden, practice
 from tests.factories import UserFactory, commune
 
@@ -300,8 +301,10 @@ def test_network_page_queries_do_not_grow_with_gardens(client, logged_in):
         client.force_login(make_garden().owner)
     _add_gardens(2)
     client.get(NETWORK)  # the map geometry is computed once per process
+    bump_content_version()  # measure a rendering, not the anonymous page cache
     few = _count(client, NETWORK)
     _add_gardens(12)
+    bump_content_version()
     many = _count(client, NETWORK)
     assert many == few
     assert few <= 10
@@ -378,3 +381,21 @@ def test_methods_other_than_get_and_post_are_refused(client):
     assert client.post(NETWORK).status_code == 405
     for url in [NEW, *_garden_urls(garden)[::2]]:
         assert client.delete(url).status_code == 405
+
+
+def test_network_page_is_cached_for_anonymous_visitors_until_a_garden_changes(client):
+    from pacte.cache import CACHE_HEADER
+
+    make_garden(commune_slug="rouen")
+    first = client.get(NETWORK)
+    assert first[CACHE_HEADER] == "miss" and "public" in first["Cache-Control"]
+    assert client.get(NETWORK)[CACHE_HEADER] == "hit"
+    garden = make_garden(commune_slug="elbeuf")
+    fresh = client.get(NETWORK)
+    assert fresh[CACHE_HEADER] == "miss" and "<title>Elbeuf : 1 jardin</title>" in fresh.content.decode()
+    garden_withdraw(garden=garden, by=garden.owner)
+    assert "<title>Elbeuf : 0 jardin</title>" in client.get(NETWORK).content.decode()
+    # Signed-in people are never served, nor stored, a shared page.
+    client.force_login(UserFactory())
+    response = client.get(NETWORK)
+    assert CACHE_HEADER not in response and "private" in response["Cache-Control"]
