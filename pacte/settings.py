@@ -300,8 +300,6 @@ LOGGING = {
 PACTE_PAGE_SIZE = 20
 # Mounts /_bench/minimal/, the baseline view of `make bench` (bench/run.sh); off everywhere else.
 PACTE_BENCH = env_bool("PACTE_BENCH", False)
-# Opt in now to the Django 6 default: a URL typed without a scheme is taken as https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 TESTING = env_bool("PACTE_TESTING", False)
 if TESTING:
