@@ -130,8 +130,8 @@ def _broker_state() -> str:
         return "embarqué"
     from kombu import Connection
 
-    try:
     # A fresh connection to the configured broker: the app's pool could hide an outage.
+    try:
         with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
