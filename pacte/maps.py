@@ -167,7 +167,7 @@ def commune_geometry() -> MapGeometry:
             if _geometry is None:
                 from .models import Commune
 
-                _geometry = project(Commune.objects.values_list("id", "name", "slug", "outline"))
+                _geometry = project(Commune.objects.values_list("id", "name", "slug", "outline__geometry"))
     return _geometry
 
 

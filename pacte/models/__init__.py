@@ -3,7 +3,7 @@ from .base import TimeStampedModel
 from .documents import PrivateDocument
 from .events import Event, Registration
 from .exchanges import ExchangeNetwork, ExchangeOptOut, Reply, Topic
-from .geo import Commune
+from .geo import Commune, CommuneOutline
 from .organisations import Membership, Organisation
 from .themes import Theme
 from .users import User
@@ -11,6 +11,7 @@ from .users import User
 __all__ = [
     "AuditEntry",
     "Commune",
+    "CommuneOutline",
     "Event",
     "ExchangeNetwork",
     "ExchangeOptOut",

@@ -13,8 +13,6 @@ class Commune(models.Model):
     population = models.PositiveIntegerField("population municipale")
     latitude = models.DecimalField(max_digits=8, decimal_places=5)
     longitude = models.DecimalField(max_digits=8, decimal_places=5)
-    # GeoJSON geometry (WGS84) from IGN ADMIN EXPRESS, for server-drawn maps without a tile server.
-    outline = models.JSONField("contour", null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -27,3 +25,24 @@ class Commune(models.Model):
     @property
     def postal_code_list(self) -> list[str]:
         return [code for code in self.postal_codes.split(";") if code]
+
+
+class CommuneOutline(models.Model):
+    """The commune's outline, kept apart: ~1 kB of JSON that only the maps read.
+
+    On the Commune row it was loaded by every select_related("commune") and every commune
+    drop-down, which made list pages parse 71 outlines per request.
+    """
+
+    commune = models.OneToOneField(
+        Commune, primary_key=True, on_delete=models.CASCADE, related_name="outline"
+    )
+    # GeoJSON geometry (WGS84) from IGN ADMIN EXPRESS, for server-drawn maps without a tile server.
+    geometry = models.JSONField("contour")
+
+    class Meta:
+        verbose_name = "contour de commune"
+        verbose_name_plural = "contours des communes"
+
+    def __str__(self):
+        return f"Contour de {self.commune_id}"

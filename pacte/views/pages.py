@@ -7,7 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ..cache import anonymous_page_cache
+from ..cache import anonymous_page_cache, content_version
 from ..enums import Action, OrganisationKind, RegistrationStatus
 from ..models import Event, Organisation, Registration
 
@@ -70,7 +70,8 @@ def key_figures() -> dict:
             "communes": Organisation.objects.active().of_kind(OrganisationKind.COMMUNE).count(),
         }
 
-    return cache.get_or_set("pacte:key-figures", compute, 600)
+    # Keyed on the content version, so the figures follow the pages' invalidation.
+    return cache.get_or_set(f"pacte:key-figures:{content_version()}", compute, 600)
 
 
 @login_not_required

@@ -17,6 +17,7 @@ def test_the_71_communes_are_loaded_with_outlines():
     rouen = Commune.objects.get(insee_code="76540")
     assert rouen.name == "Rouen" and rouen.postal_code_list == ["76000", "76100"]
     assert Commune.objects.filter(outline__isnull=True).count() == 0
+    assert rouen.outline.geometry["type"] in {"Polygon", "MultiPolygon"}
     assert Commune.objects.get(insee_code="76484").name == "Oissel-sur-Seine"
 
 
