@@ -31,7 +31,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from .models import Commune, Event, Membership, Organisation, Registration, Theme
+from .models import Commune, Event, Membership, Organisation, Registration, Reply, Theme, Topic
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ VERSION_KEY = "pacte:page-cache:version"
 PAGE_KEY_PREFIX = "pacte:page-cache:page:"
 CACHE_HEADER = "X-Page-Cache"
 # Public models shown on anonymous pages; saving or deleting any of them invalidates every page.
-WATCHED_MODELS = [Event, Registration, Organisation, Theme, Commune, Membership]
+WATCHED_MODELS = [Event, Registration, Organisation, Theme, Commune, Membership, Topic, Reply]
 
 
 # --- Content version --------------------------------------------------------------------------

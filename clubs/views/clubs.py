@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pacte.cache import anonymous_page_cache
 from pacte.enums import Action, MembershipRole
 from pacte.models import Event, ExchangeNetwork, Membership, Topic, User
 from pacte.services.errors import RefusedError
@@ -16,6 +17,7 @@ from .common import club_for, paginate
 
 @login_not_required
 @require_GET
+@anonymous_page_cache(60, query_params=[*ClubFilter.base_filters, "page"])
 def club_list(request):
     club_filter = ClubFilter(
         request.GET or None, queryset=Club.objects.visible_to(request.user).for_listing()
@@ -28,6 +30,7 @@ def club_list(request):
 
 @login_not_required
 @require_GET
+@anonymous_page_cache(60)
 def club_detail(request, slug):
     club = club_for(request, slug)
     organisation = club.organisation

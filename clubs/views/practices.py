@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from pacte.cache import anonymous_page_cache
 from pacte.services.errors import RefusedError
 
 from ..filters import PracticeFilter
@@ -24,6 +25,7 @@ from .common import club_for, int_or_404, members_only, paginate
 
 @login_not_required
 @require_GET
+@anonymous_page_cache(60, query_params=[*PracticeFilter.base_filters, "page"])
 def practice_list(request):
     practice_filter = PracticeFilter(request.GET or None, queryset=Practice.objects.visible().for_listing())
     page, query = paginate(request, practice_filter.qs)
@@ -87,6 +89,7 @@ def _detail_context(request, club, practice, reply_form=None):
 
 @login_not_required
 @require_GET
+@anonymous_page_cache(60)
 def practice_detail(request, slug, pk):
     club = club_for(request, slug)
     practice = _practice_for(request, club, pk)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from pacte.cache import anonymous_page_cache
 from pacte.models import ExchangeNetwork, Reply, Topic
 from pacte.services.errors import RefusedError
 from pacte.services.exchanges import (
@@ -38,6 +39,7 @@ def _topic_for(request, club, pk):
 
 @login_not_required
 @require_GET
+@anonymous_page_cache(60, query_params=["page"])
 def topic_list(request, slug):
     club = club_for(request, slug)
     topics = _topics(club).visible_to(request.user).for_listing()
@@ -97,6 +99,7 @@ def _topic_context(request, club, topic, form=None):
 
 @login_not_required
 @require_GET
+@anonymous_page_cache(60, query_params=["page"])
 def topic_detail(request, slug, pk):
     club = club_for(request, slug)
     topic = _topic_for(request, club, pk)
