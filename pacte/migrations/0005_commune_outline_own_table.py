@@ -24,26 +24,34 @@ def load_outlines(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pacte', '0004_exchanges'),
+        ("pacte", "0004_exchanges"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CommuneOutline',
+            name="CommuneOutline",
             fields=[
-                ('commune', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='outline', serialize=False, to='pacte.commune')),
-                ('geometry', models.JSONField(verbose_name='contour')),
+                (
+                    "commune",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="outline",
+                        serialize=False,
+                        to="pacte.commune",
+                    ),
+                ),
+                ("geometry", models.JSONField(verbose_name="contour")),
             ],
             options={
-                'verbose_name': 'contour de commune',
-                'verbose_name_plural': 'contours des communes',
+                "verbose_name": "contour de commune",
+                "verbose_name_plural": "contours des communes",
             },
         ),
         migrations.RemoveField(
-            model_name='commune',
-            name='outline',
+            model_name="commune",
+            name="outline",
         ),
         migrations.RunPython(load_outlines, migrations.RunPython.noop),
     ]
