@@ -1,0 +1,37 @@
+import hashlib
+
+from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from ..cache import content_version
+
+register = template.Library()
+
+FRAGMENT_TIMEOUT = 600
+
+
+@register.simple_tag
+def filter_fields(filterset):
+    """The fields of a django-filter form, rendered once per selection and content version.
+
+    Rendering a form's select widgets (71 communes, the themes...) through Django's widget
+    templates was about half the time of a list page; the result only depends on the filter's
+    own GET values and on the watched content (themes, communes), so it is cached. A GET filter
+    form has no CSRF token and nothing personal in it.
+    """
+    data = filterset.data or {}
+    selection = sorted(
+        (name, tuple(data.getlist(name)) if hasattr(data, "getlist") else (data.get(name),))
+        for name in filterset.base_filters
+        if name in data
+    )
+    digest = hashlib.sha256(repr(selection).encode()).hexdigest()[:32]
+    label = f"{type(filterset).__module__}.{type(filterset).__qualname__}"
+    key = f"pacte:fragment:filters:{label}:{content_version()}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("components/filter_fields.html", {"form": filterset.form})
+        cache.set(key, html, FRAGMENT_TIMEOUT)
+    return mark_safe(html)
