@@ -1,7 +1,8 @@
 import django_filters
 
 from pacte.enums import OrganisationKind
-from pacte.models import Commune, Organisation, Theme
+from pacte.filters import commune_filter, theme_filter
+from pacte.models import Organisation
 
 from .enums import ClubType
 from .models import Club, Practice
@@ -11,20 +12,8 @@ class ClubFilter(django_filters.FilterSet):
     club_type = django_filters.ChoiceFilter(
         label="Type de club", choices=ClubType.choices, empty_label="Tous les types"
     )
-    theme = django_filters.ModelChoiceFilter(
-        label="Thème",
-        field_name="organisation__themes",
-        to_field_name="slug",
-        queryset=Theme.objects.active(),
-        empty_label="Tous les thèmes",
-    )
-    commune = django_filters.ModelChoiceFilter(
-        label="Commune",
-        field_name="organisation__commune",
-        to_field_name="slug",
-        queryset=Commune.objects.all(),
-        empty_label="Toutes les communes",
-    )
+    theme = theme_filter("organisation__themes")
+    commune = commune_filter("organisation__commune")
 
     class Meta:
         model = Club
@@ -39,20 +28,8 @@ class PracticeFilter(django_filters.FilterSet):
         queryset=Organisation.objects.active().filter(kind=OrganisationKind.CLUB, club__isnull=False),
         empty_label="Tous les clubs",
     )
-    theme = django_filters.ModelChoiceFilter(
-        label="Thème",
-        field_name="themes",
-        to_field_name="slug",
-        queryset=Theme.objects.active(),
-        empty_label="Tous les thèmes",
-    )
-    commune = django_filters.ModelChoiceFilter(
-        label="Commune",
-        field_name="club__organisation__commune",
-        to_field_name="slug",
-        queryset=Commune.objects.all(),
-        empty_label="Toutes les communes",
-    )
+    theme = theme_filter("themes")
+    commune = commune_filter("club__organisation__commune")
 
     class Meta:
         model = Practice

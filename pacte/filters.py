@@ -5,23 +5,34 @@ from .enums import Action
 from .models import Commune, Event, Theme
 
 
-class EventFilter(django_filters.FilterSet):
-    action = django_filters.ChoiceFilter(
-        label="Action", choices=Action.choices, empty_label="Toutes les actions"
-    )
-    theme = django_filters.ModelChoiceFilter(
+def theme_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    """The shared « Thème » filter of the portal's lists, by slug in the URL."""
+    return django_filters.ModelChoiceFilter(
         label="Thème",
-        field_name="themes",
+        field_name=field_name,
         to_field_name="slug",
         queryset=Theme.objects.active(),
         empty_label="Tous les thèmes",
     )
-    commune = django_filters.ModelChoiceFilter(
+
+
+def commune_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    """The shared « Commune » filter: one of the 71 communes, by slug in the URL."""
+    return django_filters.ModelChoiceFilter(
         label="Commune",
+        field_name=field_name,
         to_field_name="slug",
         queryset=Commune.objects.all(),
         empty_label="Toutes les communes",
     )
+
+
+class EventFilter(django_filters.FilterSet):
+    action = django_filters.ChoiceFilter(
+        label="Action", choices=Action.choices, empty_label="Toutes les actions"
+    )
+    theme = theme_filter("themes")
+    commune = commune_filter("commune")
     date_from = django_filters.DateFilter(
         label="À partir du",
         field_name="starts_at",
