@@ -126,6 +126,10 @@ if REDIS_URL:
             "KEY_PREFIX": "pacte",
         }
     }
+    # Sessions read from Redis, written through to the database: one query less per signed-in
+    # request. Only with a shared cache: a per-process cache would keep a logged-out session alive
+    # in the other workers.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
