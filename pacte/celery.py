@@ -1,9 +1,18 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pacte.settings")
 
 app = Celery("pacte")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _refuse_local_secret_key(**kwargs):
+    # Workers sign links (unsubscribe, e-mail confirmation): never with the development key.
+    from .checks import require_secret_key
+
+    require_secret_key()

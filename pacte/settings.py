@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,10 +28,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and not env_bool("PACTE_ALLOW_INSECURE_KEY", False):
-        raise ImproperlyConfigured("SECRET_KEY doit être défini quand DEBUG est désactivé.")
-    SECRET_KEY = "insecure-local-key-only-for-development-and-tests-0123456789"
+# Without SECRET_KEY, management commands (makemigrations, shell...) still run with a local key
+# that `check --deploy` flags, but the processes that serve people or sign links refuse to start
+# with it unless DEBUG is on (pacte.checks.require_secret_key, called by wsgi.py and the worker).
+SECRET_KEY_IS_LOCAL = not SECRET_KEY and not env_bool("PACTE_ALLOW_INSECURE_KEY", False)
+SECRET_KEY = SECRET_KEY or "django-insecure-local-key-only-for-development-and-tests-0123456789"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
