@@ -2,8 +2,8 @@ from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 
-from ..enums import MembershipRole
 from .base import TimeStampedModel
+from .organisations import referent_q
 
 
 def private_storage():
@@ -17,13 +17,7 @@ class PrivateDocumentQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self
-        return self.filter(
-            models.Q(uploaded_by=user)
-            | models.Q(
-                organisation__memberships__user=user,
-                organisation__memberships__role=MembershipRole.REFERENT,
-            )
-        ).distinct()
+        return self.filter(models.Q(uploaded_by=user) | referent_q(user, "organisation__")).distinct()
 
 
 class PrivateDocument(TimeStampedModel):

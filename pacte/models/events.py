@@ -3,8 +3,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ..enums import Action, MembershipRole, RegistrationStatus
+from ..enums import Action, RegistrationStatus
 from .base import TimeStampedModel
+from .organisations import referent_q
 
 
 class EventQuerySet(models.QuerySet):
@@ -27,23 +28,14 @@ class EventQuerySet(models.QuerySet):
         published = Q(is_published=True)
         if not user.is_authenticated:
             return self.filter(published)
-        return self.filter(
-            published
-            | Q(
-                organiser__memberships__user=user,
-                organiser__memberships__role=MembershipRole.REFERENT,
-            )
-        ).distinct()
+        return self.filter(published | referent_q(user, "organiser__")).distinct()
 
     def editable_by(self, user):
         if not user.is_authenticated:
             return self.none()
         if user.is_staff:
             return self
-        return self.filter(
-            organiser__memberships__user=user,
-            organiser__memberships__role=MembershipRole.REFERENT,
-        ).distinct()
+        return self.filter(referent_q(user, "organiser__")).distinct()
 
 
 class Event(TimeStampedModel):

@@ -21,7 +21,7 @@ class OrganisationQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self
-        return self.filter(memberships__user=user, memberships__role=MembershipRole.REFERENT).distinct()
+        return self.filter(referent_q(user)).distinct()
 
     def of_member(self, user):
         if not user.is_authenticated:
