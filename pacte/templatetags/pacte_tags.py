@@ -1,8 +1,10 @@
+import datetime
 import hashlib
 
 from django import template
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from ..cache import content_version
@@ -35,3 +37,36 @@ def filter_fields(filterset):
         html = render_to_string("components/filter_fields.html", {"form": filterset.form})
         cache.set(key, html, FRAGMENT_TIMEOUT)
     return mark_safe(html)
+
+
+@register.filter
+def iso_datetime(value):
+    """The machine-readable value of `<time datetime>`: ISO 8601 in local time, whole seconds.
+
+    Django's `date:'c'` keeps microseconds, and HTML allows at most three digits of fractional
+    seconds (the W3C checker rejects six); nobody needs them on a page anyway.
+    """
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""
+
+
+@register.filter
+def fr_plural(value, suffixes="s"):
+    """French plural: singular for 0 and 1 ("0 membre", "1 membre", "2 membres").
+
+    Django's `pluralize` follows English and gives "0 membres". `suffixes` is "plural" or
+    "singular,plural", like pluralize's. A list or other sized value counts its items.
+    """
+    singular, _, plural = suffixes.rpartition(",")
+    if hasattr(value, "__len__") and not isinstance(value, str):
+        value = len(value)
+    try:
+        count = abs(int(value))
+    except (TypeError, ValueError):
+        return singular
+    return plural if count >= 2 else singular
