@@ -91,3 +91,19 @@ def test_full_event_puts_the_person_on_the_waiting_list_with_position(page, log_
     expect(page.get_by_text("Vous êtes sur la liste d'attente, en position 1.")).to_be_visible()
     registration = Registration.objects.get(event=event, user=person)
     assert registration.status == RegistrationStatus.WAITLISTED
+
+
+def test_agenda_filters_live_through_data_hx_attributes(page):
+    # The filter form carries data-hx-* (valid HTML); htmx must still swap the results in place.
+    EventFactory(title="Atelier compost au jardin", action="clubs")
+    EventFactory(title="Réunion des associations relais", action="associations")
+
+    page.goto("/agenda/")
+    expect(page.locator("#resultats")).to_contain_text("Réunion des associations relais")
+    page.evaluate("window.pageNotReloaded = true")
+    page.get_by_label("Action").select_option(value="clubs")
+
+    expect(page.locator("#resultats")).not_to_contain_text("Réunion des associations relais")
+    expect(page.locator("#resultats")).to_contain_text("Atelier compost au jardin")
+    expect(page).to_have_url(re.compile(r"/agenda/\?.*action=clubs"))
+    assert page.evaluate("window.pageNotReloaded") is True
