@@ -316,4 +316,4 @@ class ClubMailingAdmin(admin.ModelAdmin):
         self.message_user(request, f"{queryset.count()} envoi(s) relancé(s).")
 
 
-from . import admin_gardens  # noqa: E402, F401 — the jardiniers de la nature models
+from .gardens import admin as gardens_admin  # noqa: E402, F401 — the jardiniers de la nature models

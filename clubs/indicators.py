@@ -1,6 +1,6 @@
 """Figures of action 1 (clubs, jardiniers de la nature) for the indicators app.
 
-Auto-discovered by `pacte.apps.PacteConfig.ready` and registered with `pacte.metrics`. Every
+Declared through the app's portal declaration (`ClubsConfig.metrics`). Every
 figure is computed for a `Period` (inclusive dates, Europe/Paris) and, when `period.commune` is
 set, for one commune:
 
@@ -8,55 +8,21 @@ set, for one commune:
   history, so it survives account deletion; people from outside the Métropole count only overall);
 - practices and adoptions by the commune of the club the practice was shared in;
 - meetings, registrations and attendance by the commune of the meeting;
-- gardens and signatures by the garden's commune.
 
 Each metric runs a fixed number of queries (one or two), whatever the data.
 
-This module also registers the gardens' part of a person's data (export and erasure), their demo
-content, and the models whose changes invalidate the cached public pages of the network, since
-the network's modules have no `apps.py` of their own.
 """
 
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from pacte.cache import watch
-from pacte.demo import register_demo
 from pacte.enums import Action, RegistrationStatus
-from pacte.metrics import Metric, Period, register
+from pacte.metrics import Metric, Period, bounds
+from pacte.metrics import by_commune as _by_commune
 from pacte.models import Event, Registration
-from pacte.personal_data import register_eraser, register_exporter
 
 from .enums import PracticeStatus
-from .models import (
-    Charter,
-    CharterSignature,
-    ClubMembershipRecord,
-    Garden,
-    GardenChecklistVersion,
-    GardenPractice,
-    Practice,
-    PracticeAdoption,
-)
-from .services_gardens import gardens_erase, gardens_export, gardens_seed_demo
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def bounds(period: Period) -> tuple[datetime, datetime]:
-    """[start, end) as aware datetimes: from the first day's midnight to the midnight after the last
-    day, in Paris time (so a meeting at 23:30 on the last day counts, one at 00:10 the next does not)."""
-    start = datetime.combine(period.start, time.min, tzinfo=PARIS)
-    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=PARIS)
-    return start, end
-
-
-def _by_commune(queryset, period: Period, field: str):
-    return queryset.filter(**{field: period.commune}) if period.commune is not None else queryset
-
+from .models import ClubMembershipRecord, Practice, PracticeAdoption
 
 # --- Clubs: members ---------------------------------------------------------------------------
 
@@ -132,49 +98,6 @@ def practice_adoptions(period: Period) -> int:
     return _by_commune(adoptions, period, "practice__club__organisation__commune").count()
 
 
-# --- Jardiniers de la nature ------------------------------------------------------------------
-
-
-def gardens(period: Period) -> int:
-    """Gardens in the network at the end of the period (registered, not withdrawn)."""
-    _, end = bounds(period)
-    return Garden.objects.registered_at(end).in_commune(period.commune).count()
-
-
-def new_gardens(period: Period) -> int:
-    start, end = bounds(period)
-    return Garden.objects.filter(created_at__gte=start, created_at__lt=end).in_commune(period.commune).count()
-
-
-def charter_signatures(period: Period) -> int:
-    """Charter acceptances within the period (a garden that accepts a new version counts again)."""
-    start, end = bounds(period)
-    signatures = CharterSignature.objects.filter(signed_at__gte=start, signed_at__lt=end)
-    return _by_commune(signatures, period, "garden__commune").count()
-
-
-def garden_practices(period: Period) -> dict[str, int]:
-    """For each checklist item, the gardens in the network at the end of the period that applied it
-    then, read from each garden's last checklist version before that moment. Two queries."""
-    _, end = bounds(period)
-    in_network = Garden.objects.registered_at(end).in_commune(period.commune)
-    latest = (
-        GardenChecklistVersion.objects.filter(garden=OuterRef("garden"), created_at__lt=end)
-        .order_by("-created_at", "-id")
-        .values("pk")[:1]
-    )
-    versions = GardenChecklistVersion.objects.filter(garden__in=in_network, pk=Subquery(latest))
-    through = GardenChecklistVersion.practices.through
-    counts = dict(
-        through.objects.filter(gardenchecklistversion__in=versions)
-        .order_by()
-        .values_list("gardenpractice")
-        .annotate(n=Count("id"))
-    )
-    practices = GardenPractice.objects.filter(Q(is_active=True) | Q(pk__in=list(counts)))
-    return {practice.name: counts.get(practice.pk, 0) for practice in practices}
-
-
 METRICS = [
     Metric(
         "clubs.members", "Membres des clubs (adhésions en cours en fin de période)", Action.CLUBS, members
@@ -210,30 +133,4 @@ METRICS = [
         Action.CLUBS,
         practice_adoptions,
     ),
-    Metric(
-        "clubs.gardens",
-        "Jardins du réseau des jardiniers de la nature (en fin de période)",
-        Action.CLUBS,
-        gardens,
-    ),
-    Metric("clubs.new_gardens", "Nouveaux jardins inscrits au réseau", Action.CLUBS, new_gardens),
-    Metric(
-        "clubs.charter_signatures", "Signatures de la charte des jardiniers", Action.CLUBS, charter_signatures
-    ),
-    Metric(
-        "clubs.garden_practices",
-        "Jardins appliquant chaque pratique de la liste (en fin de période)",
-        Action.CLUBS,
-        garden_practices,
-        kind="breakdown",
-    ),
 ]
-
-for _metric in METRICS:
-    register(_metric)
-
-register_exporter("jardins", gardens_export)
-register_eraser(gardens_erase)
-register_demo(gardens_seed_demo)
-# The network's public pages are cached for anonymous visitors (pacte.cache); these writes renew them.
-watch(Garden, GardenChecklistVersion, CharterSignature, Charter, GardenPractice)

@@ -8,7 +8,7 @@ urlpatterns = [
     path("", clubs.club_list, name="list"),
     # The other fixed prefixes come before the <slug:slug>/ routes, which would swallow them.
     path("pratiques/", practices.practice_list, name="practices"),
-    path("jardiniers-de-la-nature/", include("clubs.gardens_urls")),
+    path("jardiniers-de-la-nature/", include("clubs.gardens.urls")),
     path("desabonnement/<str:token>/", clubs.club_unsubscribe, name="unsubscribe"),
     path("<slug:slug>/", clubs.club_detail, name="detail"),
     path("<slug:slug>/rejoindre/", clubs.club_join_view, name="join"),

@@ -1,19 +1,72 @@
-from django.apps import AppConfig
-from django.utils.module_loading import autodiscover_modules
+from . import portal
 
 
-class PacteConfig(AppConfig):
+class PacteConfig(portal.PortalApp):
+    """The kernel, declared through the same extension point as the action apps."""
+
     name = "pacte"
     verbose_name = "Noyau du portail PACTE"
 
+    nav = (
+        portal.NavEntry("Accueil", "home", "/", position=0),
+        portal.NavEntry("Agenda", "agenda:list", "/agenda/", position=10),
+        portal.NavEntry("Mon espace", "my_space", "/mon-espace/", position=100, signed_in_only=True),
+    )
+    cache_area = "agenda"
+    watched_models = (
+        "pacte.Event",
+        "pacte.Registration",
+        "pacte.Organisation",
+        "pacte.Theme",
+        "pacte.Commune",
+        "pacte.Membership",
+        "pacte.Topic",
+        "pacte.Reply",
+    )
+
     def ready(self):
-        from . import signals  # noqa: F401
-        from .personal_data import register_eraser, register_exporter
-        from .services.exchanges import exchanges_erase, exchanges_export
+        from django.db.models.signals import post_migrate
 
-        # The kernel's own personal data beyond the account (exports and erasure).
-        register_exporter("echanges", exchanges_export)
-        register_eraser(exchanges_erase)
+        from . import checks  # noqa: F401 — registers the system checks
+        from .cache import connect_declared_models
+        from .staff_groups import grant_declared_staff_permissions
 
-        # Each app exposes its figures in an `indicators.py`, discovered like `admin.py`.
-        autodiscover_modules("indicators")
+        # In every process (web, Celery worker, shell): writes made outside the services still
+        # renew the cached pages of their area.
+        connect_declared_models()
+        # After every migrate, once Django has created the permissions of new models.
+        post_migrate.connect(grant_declared_staff_permissions, dispatch_uid="pacte-staff-permissions")
+
+    def key_figures(self):
+        from django.db.models import Count, Q
+
+        from .enums import RegistrationStatus
+        from .models import Event, Registration
+
+        registrations = Registration.objects.aggregate(
+            confirmed=Count("id", filter=Q(status=RegistrationStatus.CONFIRMED))
+        )["confirmed"]
+        return [
+            portal.KeyFigure(Event.objects.published().count(), "événement publié", "événements publiés", 10),
+            portal.KeyFigure(registrations, "inscription confirmée", "inscriptions confirmées", 20),
+        ]
+
+    def export_personal_data(self, user):
+        from .services.exchanges import exchanges_export
+
+        return {"echanges": exchanges_export(user)}
+
+    def erase_personal_data(self, user):
+        from .services.exchanges import exchanges_erase
+
+        exchanges_erase(user)
+
+    def seed_demo(self, stdout=None):
+        from .demo import seed_base
+
+        seed_base(stdout)
+
+    def seed_scale(self, scale, stdout=None):
+        from .demo import seed_scale
+
+        seed_scale(scale, stdout)

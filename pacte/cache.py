@@ -5,17 +5,18 @@ and only a response that carries nothing personal is stored: no cookie set, no C
 while rendering, no message. Logged-in people (who always have a session cookie) are never served
 a cached page, and their pages are never stored.
 
-Invalidation is global and explicit: every cached page remembers the "content version" read before
-it was rendered, and saving or deleting one of the watched models (events, registrations,
-organisations, themes...) bumps that version, so the next request renders afresh. The timeout
-only bounds what changes with the clock alone (an event that starts, a registration window that
-closes). The version and the pages live in the default cache: local memory for tests and
-`make run`, Redis in production, shared by every gunicorn worker.
+Invalidation is explicit and per area. Each app declares a page-cache area (`PortalApp.cache_area`:
+"agenda" for the kernel, "clubs"...) and each cached page names the areas it shows (by default
+all of them). A page is stored with the versions of its areas read before it was rendered; a write
+bumps the version of its area, so the next request renders afresh, and pages of other areas stay
+cached. Services call `invalidate(area)` (after commit, so other processes never cache the old
+data again); signal receivers on each app's `watched_models` are the backstop for writes made
+outside the services (the admin's plain saves, a shell). The receivers are connected by
+`PacteConfig.ready`, so they exist in every process: web, Celery worker, shell.
 
-The signal receivers are connected when this module is first imported: by the views, that is as
-soon as a web process loads the URLconf. A process that writes without ever loading the URLconf
-(a Celery worker, a shell) does not bump the version until something imports this module; its
-changes then show once the pages expire.
+The timeout only bounds what changes with the clock alone (an event that starts, a registration
+window that closes). Versions and pages live in the default cache: local memory for tests and
+`make run`, Redis in production, shared by every gunicorn worker.
 """
 
 import hashlib
@@ -31,73 +32,116 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from .models import Commune, Event, Membership, Organisation, Registration, Reply, Theme, Topic
-
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "pacte:page-cache:version"
+AREA_KEY_PREFIX = "pacte:page-cache:area:"
 PAGE_KEY_PREFIX = "pacte:page-cache:page:"
 CACHE_HEADER = "X-Page-Cache"
-# Public models shown on anonymous pages; saving or deleting any of them invalidates every page.
-WATCHED_MODELS = [Event, Registration, Organisation, Theme, Commune, Membership, Topic, Reply]
 
 
-# --- Content version --------------------------------------------------------------------------
+# --- Area versions ----------------------------------------------------------------------------
 
 
-def content_version() -> int:
-    """The current content version; created when missing (first use, cache flushed or evicted)."""
-    version = cache.get(VERSION_KEY)
-    return version if version is not None else _init_version()
+def all_areas() -> tuple[str, ...]:
+    from .portal import cache_areas
+
+    return tuple(cache_areas())
 
 
-def _init_version() -> int:
+def _area_key(area: str) -> str:
+    return AREA_KEY_PREFIX + area
+
+
+def area_versions(areas=None) -> tuple:
+    """The current versions of `areas` (all areas when None), in one cache round trip."""
+    areas = tuple(areas) if areas else all_areas()
+    found = cache.get_many([_area_key(area) for area in areas])
+    return tuple(found.get(_area_key(area)) or _init_version(area) for area in areas)
+
+
+def versions_token(areas=None) -> str:
+    """A short string that changes whenever one of `areas` changes: for fragment cache keys."""
+    return "-".join(str(version) for version in area_versions(areas))
+
+
+def content_version(areas=None) -> str:
+    """The content version of `areas` (all by default), as a token for cache keys."""
+    return versions_token(areas)
+
+
+def _init_version(area: str) -> int:
     # A clock value rather than 1: should the key be evicted while pages survive (Redis LRU),
     # the new version still differs from every version stored with those pages.
-    cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-    return cache.get(VERSION_KEY) or time.time_ns()
+    cache.add(_area_key(area), time.time_ns(), timeout=None)
+    return cache.get(_area_key(area)) or time.time_ns()
+
+
+def bump(*areas: str) -> None:
+    """Renew the cached pages of `areas` now. Never raises: a cache outage must not fail a write."""
+    for area in areas:
+        try:
+            cache.incr(_area_key(area))
+        except ValueError:  # no version yet: any new value differs from the stored pages' versions
+            cache.set(_area_key(area), time.time_ns(), timeout=None)
+        except Exception:  # noqa: BLE001 — pages expire on their own after their timeout
+            logger.exception("Page cache: the version of %s could not be bumped.", area)
 
 
 def bump_content_version() -> None:
-    """Invalidate every cached page. Never raises: a cache outage must not fail a write."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet: any new value differs from the stored pages' versions
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-    except Exception:  # noqa: BLE001 — pages expire on their own after their timeout
-        logger.exception("Page cache: the content version could not be bumped.")
+    """Renew every cached page (all areas)."""
+    bump(*all_areas())
 
 
-def _content_changed(sender, using="default", **kwargs):
-    # The bump after commit is the one that matters: other processes may have cached a page from
-    # the data as it was until then. The immediate bump serves reads later in the same transaction
-    # (the test suite runs each test inside one), which would otherwise get a page cached before
-    # the write.
-    bump_content_version()
-    transaction.on_commit(bump_content_version, using=using, robust=True)
+def invalidate(*areas: str, using: str = "default") -> None:
+    """What a service calls after a write shown on public pages of `areas`.
 
-
-def _themes_changed(sender, action, using="default", **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"}:
-        _content_changed(sender, using=using)
-
-
-def watch(*models) -> None:
-    """Invalidate the cached pages whenever one of `models` is saved or deleted.
-
-    Action apps call it (from their AppConfig.ready) for the models their public pages show.
+    The bump after commit is the one that matters: other processes may have cached a page from
+    the data as it was until then. The immediate bump serves reads later in the same transaction
+    (the test suite runs each test inside one), which would otherwise get a page cached before
+    the write.
     """
-    for model in models:
-        uid = f"pacte-page-cache-{model._meta.label_lower}"
-        post_save.connect(_content_changed, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    bump(*areas)
+    transaction.on_commit(lambda: bump(*areas), using=using, robust=True)
 
 
-watch(*WATCHED_MODELS)
-for _through in (Event.themes.through, Organisation.themes.through):
-    m2m_changed.connect(
-        _themes_changed, sender=_through, dispatch_uid=f"pacte-page-cache-{_through._meta.label_lower}"
-    )
+# --- Backstop: signals on the declared models -------------------------------------------------
+
+
+def _receiver(area: str):
+    def content_changed(sender, using="default", **kwargs):
+        invalidate(area, using=using)
+
+    def m2m_content_changed(sender, action, using="default", **kwargs):
+        if action in {"post_add", "post_remove", "post_clear"}:
+            invalidate(area, using=using)
+
+    return content_changed, m2m_content_changed
+
+
+_receivers = {}
+
+
+def watch(model, area: str) -> None:
+    """Renew the cached pages of `area` whenever `model` (or one of its many-to-many) changes."""
+    if area not in _receivers:
+        _receivers[area] = _receiver(area)
+    on_change, on_m2m = _receivers[area]
+    uid = f"pacte-page-cache-{area}-{model._meta.label_lower}"
+    post_save.connect(on_change, sender=model, dispatch_uid=f"{uid}-save", weak=False)
+    post_delete.connect(on_change, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
+    for m2m in model._meta.local_many_to_many:
+        through = m2m.remote_field.through
+        m2m_changed.connect(
+            on_m2m, sender=through, dispatch_uid=f"{uid}-{through._meta.label_lower}", weak=False
+        )
+
+
+def connect_declared_models() -> None:
+    """Connect the backstop for every model declared by the installed apps (PacteConfig.ready)."""
+    from .portal import watched_models
+
+    for model, area in watched_models():
+        watch(model, area)
 
 
 # --- The decorator ----------------------------------------------------------------------------
@@ -152,15 +196,17 @@ def _private(response):
     return response
 
 
-def anonymous_page_cache(timeout: int, *, max_age: int = 60, query_params=()):
+def anonymous_page_cache(timeout: int, *, max_age: int = 60, query_params=(), areas=None):
     """Serve the view from the page cache to anonymous visitors; see the module docstring.
 
     `timeout` is how long a page may live on the server when nothing changes; `max_age` is what
     browsers and proxies are told (Cache-Control: public), for anonymous responses only. Every
     other response of the view is marked private. Only URLs whose query string uses nothing but
     `query_params` (the view's filters, its page number) are cached; others are rendered afresh.
+    `areas` are the page-cache areas the page shows (all of them when None, the safe default).
     """
     query_params = frozenset(query_params)
+    page_areas = tuple(areas) if areas else None
 
     def decorator(view):
         @wraps(view)
@@ -169,11 +215,14 @@ def anonymous_page_cache(timeout: int, *, max_age: int = 60, query_params=()):
                 return _private(view(request, *args, **kwargs))
             key = _page_key(request)
             try:
-                # One round trip to Redis: the version and the page together.
-                found = cache.get_many([VERSION_KEY, key])
-                version = found.get(VERSION_KEY)
-                if version is None:
-                    version = _init_version()
+                # One round trip to Redis: the versions and the page together.
+                watched = page_areas or all_areas()
+                area_keys = [_area_key(area) for area in watched]
+                found = cache.get_many([*area_keys, key])
+                version = tuple(
+                    found.get(area_key) or _init_version(area)
+                    for area, area_key in zip(watched, area_keys, strict=True)
+                )
             except Exception:  # noqa: BLE001 — without its cache the page is still served
                 logger.exception("Page cache unavailable.")
                 return _private(view(request, *args, **kwargs))

@@ -1,6 +1,6 @@
 """Demo content of the kernel: believable French data in real communes (used by seed_demo).
 
-Action apps add their own demo content through `register_demo` (they cannot be imported here).
+Action apps add their own demo content through their portal declaration (`PortalApp.seed_demo`).
 """
 
 import random
@@ -233,14 +233,6 @@ EVENTS = [
     ),
 ]
 
-_demo_hooks = []
-
-
-def register_demo(func):
-    """Action apps register a callable(stdout) that adds their demo content."""
-    _demo_hooks.append(func)
-    return func
-
 
 def _at(days: int, hour: int) -> datetime:
     day = timezone.localdate() + timedelta(days=days)
@@ -351,8 +343,6 @@ def seed_base(stdout=None) -> dict:
             # Fill some events, and fill the smallest one past capacity to show a waiting list.
             take = min(len(neighbours), capacity + 2 if capacity <= 3 else capacity // 2)
             _bulk_register(event, neighbours[:take])
-    for hook in _demo_hooks:
-        hook(stdout)
     return {"users": users, "organisations": organisations}
 
 

@@ -1,13 +1,14 @@
 """Registry of the programme's indicators.
 
-Each action app declares its figures in its own `indicators.py` (auto-discovered by
-`pacte.apps.PacteConfig.ready`, like `admin.py`) by calling `register(...)`. The indicators app
-and the dashboard read them only through this registry, so the arrows keep pointing at the kernel.
+Each app declares its figures through its portal declaration (`PortalApp.metrics()`, usually a
+list defined in the app's `indicators.py`). The indicators app and the dashboard read them only
+through the functions below, so the arrows keep pointing at the kernel.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from .enums import Action
 
@@ -19,6 +20,22 @@ class Period:
     start: date
     end: date
     commune: object | None = None
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def bounds(period: Period) -> tuple[datetime, datetime]:
+    """[start, end) as aware datetimes: from the first day's midnight to the midnight after the last
+    day, in Paris time (so a meeting at 23:30 on the last day counts, one at 00:10 the next does not)."""
+    start = datetime.combine(period.start, time.min, tzinfo=PARIS)
+    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=PARIS)
+    return start, end
+
+
+def by_commune(queryset, period: Period, field: str):
+    """`queryset` narrowed to the period's commune through `field`, when the period has one."""
+    return queryset.filter(**{field: period.commune}) if period.commune is not None else queryset
 
 
 @dataclass(frozen=True)
@@ -33,22 +50,23 @@ class Metric:
     tags: tuple[str, ...] = field(default_factory=tuple)
 
 
-_metrics: dict[str, Metric] = {}
+def _registry() -> dict[str, Metric]:
+    from .portal import metrics
 
-
-def register(metric: Metric) -> Metric:
-    if metric.key in _metrics and _metrics[metric.key] != metric:
-        raise ValueError(f"Indicator {metric.key!r} is registered twice.")
-    _metrics[metric.key] = metric
-    return metric
+    registry: dict[str, Metric] = {}
+    for metric in metrics():
+        if metric.key in registry:
+            raise ValueError(f"Indicator {metric.key!r} is declared twice.")
+        registry[metric.key] = metric
+    return registry
 
 
 def all_metrics(action: Action | None = None) -> list[Metric]:
-    return [m for m in _metrics.values() if action is None or m.action == action]
+    return [m for m in _registry().values() if action is None or m.action == action]
 
 
 def get_metric(key: str) -> Metric:
-    return _metrics[key]
+    return _registry()[key]
 
 
 def compute_all(period: Period, action: Action | None = None) -> dict[str, int | dict]:

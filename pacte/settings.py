@@ -53,9 +53,10 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_filters",
     "django_htmx",
+    # The action apps: each imports `pacte` only and plugs in through its declaration
+    # (pacte/portal.py). Removing a line removes the app from the portal.
+    "clubs",
 ]
-# Action apps are added here as they land; each imports `pacte` only (DESIGN.md §3).
-INSTALLED_APPS += [app for app in ["clubs"] if (BASE_DIR / app / "__init__.py").exists()]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

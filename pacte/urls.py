@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from .portal import portal_apps
 from .views import agenda, documents, my_space, pages
 
 agenda_patterns = (
@@ -36,8 +37,8 @@ urlpatterns = [
     path("sante/", pages.health, name="health"),
 ]
 
-if "clubs" in settings.INSTALLED_APPS:
-    urlpatterns.insert(2, path("clubs/", include("clubs.urls")))
+# Each app that declares a URLconf is mounted at its prefix (pacte/portal.py).
+urlpatterns[2:2] = [path(app.url_prefix, include(app.urls)) for app in portal_apps() if app.urls]
 
 if settings.DEBUG:
     # Local demo only: in production the reverse proxy (or object storage) serves public media.

@@ -12,12 +12,12 @@ from pacte.services.errors import RefusedError
 from ..filters import ClubFilter
 from ..models import Club, ClubMembershipRecord, Practice
 from ..services import club_join, club_leave, club_mailings_set, read_unsubscribe_token
-from .common import club_for, paginate
+from .common import AREAS, club_for, paginate
 
 
 @login_not_required
 @require_GET
-@anonymous_page_cache(60, query_params=[*ClubFilter.base_filters, "page"])
+@anonymous_page_cache(60, query_params=[*ClubFilter.base_filters, "page"], areas=AREAS)
 def club_list(request):
     club_filter = ClubFilter(
         request.GET or None, queryset=Club.objects.visible_to(request.user).for_listing()
@@ -30,7 +30,7 @@ def club_list(request):
 
 @login_not_required
 @require_GET
-@anonymous_page_cache(60)
+@anonymous_page_cache(60, areas=AREAS)
 def club_detail(request, slug):
     club = club_for(request, slug)
     organisation = club.organisation

@@ -7,6 +7,10 @@ from django.shortcuts import get_object_or_404, render
 
 from ..models import Club
 
+# Page-cache areas the clubs' public pages show: their own content, and the kernel's (meetings are
+# agenda events; organisations, themes and communes are kernel data).
+AREAS = ("agenda", "clubs")
+
 
 def club_for(request, slug) -> Club:
     """A club the visitor may see (404 otherwise)."""

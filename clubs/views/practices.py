@@ -20,12 +20,12 @@ from ..services import (
     practice_report,
     practice_restore,
 )
-from .common import club_for, int_or_404, members_only, paginate
+from .common import AREAS, club_for, int_or_404, members_only, paginate
 
 
 @login_not_required
 @require_GET
-@anonymous_page_cache(60, query_params=[*PracticeFilter.base_filters, "page"])
+@anonymous_page_cache(60, query_params=[*PracticeFilter.base_filters, "page"], areas=AREAS)
 def practice_list(request):
     practice_filter = PracticeFilter(request.GET or None, queryset=Practice.objects.visible().for_listing())
     page, query = paginate(request, practice_filter.qs)
@@ -89,7 +89,7 @@ def _detail_context(request, club, practice, reply_form=None):
 
 @login_not_required
 @require_GET
-@anonymous_page_cache(60)
+@anonymous_page_cache(60, areas=AREAS)
 def practice_detail(request, slug, pk):
     club = club_for(request, slug)
     practice = _practice_for(request, club, pk)

@@ -23,7 +23,7 @@ from pacte.services.exchanges import (
 
 from ..forms import ReplyForm, TopicForm
 from ..services import is_animator, is_member
-from .common import club_for, int_or_404, members_only, paginate
+from .common import AREAS, club_for, int_or_404, members_only, paginate
 
 
 def _topics(club):
@@ -39,7 +39,7 @@ def _topic_for(request, club, pk):
 
 @login_not_required
 @require_GET
-@anonymous_page_cache(60, query_params=["page"])
+@anonymous_page_cache(60, query_params=["page"], areas=AREAS)
 def topic_list(request, slug):
     club = club_for(request, slug)
     topics = _topics(club).visible_to(request.user).for_listing()
@@ -99,7 +99,7 @@ def _topic_context(request, club, topic, form=None):
 
 @login_not_required
 @require_GET
-@anonymous_page_cache(60, query_params=["page"])
+@anonymous_page_cache(60, query_params=["page"], areas=AREAS)
 def topic_detail(request, slug, pk):
     club = club_for(request, slug)
     topic = _topic_for(request, club, pk)

@@ -1,11 +1,9 @@
 """Exchanges: topics and replies for the three networks (clubs, relais, communes), scoped to the
 network or to one organisation, with e-mail notifications to the topic's participants.
 
-The kernel does not know the action apps' URLs: each app tells it how to link to a topic of its
-network with `register_topic_url` (from its `apps.py`).
+The kernel does not know the action apps' URLs: each app's portal declaration says how to link
+to a topic of its networks (`PortalApp.exchange_networks` and `topic_url`).
 """
-
-from collections.abc import Callable
 
 from django.db import models
 from django.db.models import Count, Q
@@ -18,14 +16,6 @@ class ExchangeNetwork(models.TextChoices):
     CLUBS = "clubs", "Clubs COP21 et jardiniers"
     RELAIS = "relais", "Réseau des associations relais COP21"
     COMMUNES = "communes", "Réseau des communes"
-
-
-_topic_urls: dict[str, Callable[["Topic"], str]] = {}
-
-
-def register_topic_url(network: str, func: Callable[["Topic"], str]) -> None:
-    """An action app declares how to link to a topic of its network (used in e-mails and admin)."""
-    _topic_urls[network] = func
 
 
 def _referent_of_scope(user) -> Q:
@@ -108,8 +98,9 @@ class Topic(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self):
-        func = _topic_urls.get(self.network)
-        return func(self) if func else ""
+        from ..portal import topic_url
+
+        return topic_url(self)
 
 
 class ReplyQuerySet(models.QuerySet):

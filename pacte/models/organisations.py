@@ -1,7 +1,6 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from ..enums import MembershipRole, OrganisationKind
 from ..validators import validate_siret
@@ -76,13 +75,10 @@ class Organisation(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import NoReverseMatch
+        # The app that shows this kind of organisation says where (its portal declaration).
+        from ..portal import organisation_url
 
-        route = {"club": "clubs:detail"}.get(self.kind)
-        try:
-            return reverse(route, args=[self.slug]) if route else ""
-        except NoReverseMatch:
-            return ""
+        return organisation_url(self) or ""
 
 
 class MembershipQuerySet(models.QuerySet):

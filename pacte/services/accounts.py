@@ -60,10 +60,10 @@ def user_export_data(*, user: User) -> dict:
             for m in memberships
         ],
     }
-    # Action apps add their own sections (practices, gardens, subscriptions...).
-    from ..personal_data import collect_exports
+    # Every app adds its own sections (practices, gardens, subscriptions...) through its declaration.
+    from ..portal import export_personal_data
 
-    data.update(collect_exports(user))
+    data.update(export_personal_data(user))
     return data
 
 
@@ -84,9 +84,9 @@ def user_delete_account(*, user: User, by) -> None:
     for registration in live.select_related("event"):
         registration_cancel(registration=registration, by=by, reason="Compte supprimé.")
 
-    from ..personal_data import run_erasers
+    from ..portal import erase_personal_data
 
-    run_erasers(user)
+    erase_personal_data(user)
     Registration.objects.filter(user=user).update(user=None)
     Membership.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()

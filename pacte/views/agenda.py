@@ -24,7 +24,7 @@ def _agenda_filter(request):
 
 @login_not_required
 @require_GET
-@anonymous_page_cache(60, query_params=[*EventFilter.base_filters, "page"])
+@anonymous_page_cache(60, query_params=[*EventFilter.base_filters, "page"], areas=["agenda"])
 def event_list(request):
     event_filter = _agenda_filter(request)
     paginator = Paginator(event_filter.qs, settings.PACTE_PAGE_SIZE)
@@ -59,7 +59,7 @@ def _event_for(request, slug):
 
 @login_not_required
 @require_GET
-@anonymous_page_cache(60)
+@anonymous_page_cache(60, areas=["agenda"])
 def event_detail(request, slug):
     event = _event_for(request, slug)
     registration = None

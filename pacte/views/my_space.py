@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ..forms import AccountDeletionForm, ProfileForm
 from ..models import Membership, Registration
+from ..portal import my_space_sections
 from ..services.accounts import user_delete_account, user_export_data, user_update_profile
 
 
@@ -34,8 +36,21 @@ def my_space(request):
             "upcoming": [r for r in registrations if r.event.ends_at >= now],
             "past": [r for r in registrations if r.event.ends_at < now][-20:],
             "memberships": Membership.objects.filter(user=user).select_related("organisation"),
+            "sections": _sections(request),
         },
     )
+
+
+def _sections(request) -> list[dict]:
+    """The blocks each app declares for Mon espace, rendered with their own template."""
+    return [
+        {
+            "title": section.title,
+            "todo": section.todo,
+            "html": render_to_string(section.template, section.context, request=request),
+        }
+        for section in my_space_sections(request)
+    ]
 
 
 @require_GET

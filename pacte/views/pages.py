@@ -2,14 +2,15 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from .. import portal
 from ..cache import anonymous_page_cache, content_version
-from ..enums import Action, OrganisationKind, RegistrationStatus
-from ..models import Event, Organisation, Registration
+from ..enums import Action
+from ..models import Event
 
 ACTIONS = [
     {
@@ -18,8 +19,6 @@ ACTIONS = [
         "title": "Club COP21 et Club des jardiniers",
         "text": "Des groupes d'habitants pour échanger, partager et valoriser leurs pratiques, "
         "et le réseau des jardiniers de la nature.",
-        "app": "clubs",
-        "url": "/clubs/",
     },
     {
         "action": Action.ATELIER,
@@ -55,23 +54,10 @@ ACTIONS = [
 ]
 
 
-def key_figures() -> dict:
-    """A few programme-wide figures, cached: the home page must not count rows on each visit."""
-
-    def compute():
-        registrations = Registration.objects.aggregate(
-            confirmed=Count("id", filter=Q(status=RegistrationStatus.CONFIRMED)),
-        )
-        return {
-            "events": Event.objects.published().count(),
-            "registrations": registrations["confirmed"],
-            "associations": Organisation.objects.active().of_kind(OrganisationKind.ASSOCIATION).count(),
-            "clubs": Organisation.objects.active().of_kind(OrganisationKind.CLUB).count(),
-            "communes": Organisation.objects.active().of_kind(OrganisationKind.COMMUNE).count(),
-        }
-
+def key_figures() -> list:
+    """The figures every app declares, cached: the home page must not count rows on each visit."""
     # Keyed on the content version, so the figures follow the pages' invalidation.
-    return cache.get_or_set(f"pacte:key-figures:{content_version()}", compute, 600)
+    return cache.get_or_set(f"pacte:key-figures:{content_version()}", portal.key_figures, 600)
 
 
 @login_not_required
@@ -79,7 +65,17 @@ def key_figures() -> dict:
 @anonymous_page_cache(60)
 def home(request):
     next_events = list(Event.objects.published().upcoming().for_listing()[:4])
-    actions = [{**item, "agenda_url": f"/agenda/?action={item['action'].value}"} for item in ACTIONS]
+    cards = portal.home_cards()
+    actions = []
+    for item in ACTIONS:
+        card = cards.get(item["action"])
+        actions.append(
+            {
+                **item,
+                **({"title": card.title, "text": card.text, "url": reverse(card.url_name)} if card else {}),
+                "agenda_url": f"/agenda/?action={item['action'].value}",
+            }
+        )
     return render(
         request,
         "pacte/home.html",
@@ -90,7 +86,7 @@ def home(request):
 def _static_page(template):
     @login_not_required
     @require_GET
-    @anonymous_page_cache(3600)
+    @anonymous_page_cache(3600, areas=["agenda"])
     def view(request):
         return render(request, template)
 

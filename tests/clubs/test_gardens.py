@@ -6,6 +6,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from clubs.gardens.services import (
+    charter_publish,
+    checklist_history,
+    garden_needs_signature,
+    garden_register,
+    garden_update,
+    garden_withdraw,
+    gardens_seed_demo,
+)
 from clubs.models import (
     Charter,
     CharterSignature,
@@ -14,15 +23,6 @@ from clubs.models import (
     GardenPractice,
     GardenSize,
     GardenType,
-)
-from clubs.services_gardens import (
-    charter_publish,
-    checklist_history,
-    garden_needs_signature,
-    garden_register,
-    garden_update,
-    garden_withdraw,
-    gardens_seed_demo,
 )
 from pacte.models import AuditEntry
 from pacte.services.accounts import user_delete_account, user_export_data

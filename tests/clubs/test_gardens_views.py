@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from clubs.gardens.services import charter_publish, garden_withdraw
 from clubs.models import Charter, Garden, GardenChecklistVersion, GardenPractice
-from clubs.services_gardens import charter_publish, garden_withdraw
 from pacte.cache import bump_content_version
 from tests.clubs.test_gardens import make_garden, practice
 from tests.factories import UserFactory, commune

@@ -13,6 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from clubs import indicators
 from clubs.enums import PracticeStatus
+from clubs.gardens import indicators as garden_indicators
+from clubs.gardens.services import charter_publish, garden_update
 from clubs.models import (
     Charter,
     CharterSignature,
@@ -21,7 +23,6 @@ from clubs.models import (
     GardenChecklistVersion,
     PracticeAdoption,
 )
-from clubs.services_gardens import charter_publish, garden_update
 from pacte.enums import Action, RegistrationStatus
 from pacte.metrics import Period, all_metrics, compute_all, get_metric
 from pacte.models import Registration
@@ -248,23 +249,23 @@ def gardens():
 
 
 def test_gardens_new_gardens_and_signatures(gardens):
-    assert indicators.gardens(MARCH) == 4  # g1, g2, g5 (withdrawn after), g6
-    assert indicators.new_gardens(MARCH) == 2  # g2, g6
-    assert indicators.charter_signatures(MARCH) == 3  # g2, g6, and g1's second version
+    assert garden_indicators.gardens(MARCH) == 4  # g1, g2, g5 (withdrawn after), g6
+    assert garden_indicators.new_gardens(MARCH) == 2  # g2, g6
+    assert garden_indicators.charter_signatures(MARCH) == 3  # g2, g6, and g1's second version
     elbeuf, rouen = in_commune("elbeuf"), in_commune("rouen")
     assert (
-        indicators.gardens(elbeuf),
-        indicators.new_gardens(elbeuf),
-        indicators.charter_signatures(elbeuf),
+        garden_indicators.gardens(elbeuf),
+        garden_indicators.new_gardens(elbeuf),
+        garden_indicators.charter_signatures(elbeuf),
     ) == (
         2,
         2,
         2,
     )
     assert (
-        indicators.gardens(rouen),
-        indicators.new_gardens(rouen),
-        indicators.charter_signatures(rouen),
+        garden_indicators.gardens(rouen),
+        garden_indicators.new_gardens(rouen),
+        garden_indicators.charter_signatures(rouen),
     ) == (
         2,
         0,
@@ -273,7 +274,7 @@ def test_gardens_new_gardens_and_signatures(gardens):
 
 
 def test_practices_per_checklist_item_at_period_end(gardens):
-    counts = indicators.garden_practices(MARCH)
+    counts = garden_indicators.garden_practices(MARCH)
     # g1's list of 10 March (the April change comes later), g2, g5; g3 had left; g6 ticked nothing.
     assert counts["Compostage"] == 2
     assert counts["Mare ou point d'eau"] == 1
@@ -281,9 +282,9 @@ def test_practices_per_checklist_item_at_period_end(gardens):
     assert counts["Haie champêtre"] == 0
     assert sum(counts.values()) == 4
     assert set(counts) >= {"Zéro pesticide", "Semences locales"}  # every item of the checklist
-    elbeuf = indicators.garden_practices(in_commune("elbeuf"))
+    elbeuf = garden_indicators.garden_practices(in_commune("elbeuf"))
     assert elbeuf["Compostage"] == 1 and sum(elbeuf.values()) == 1
-    february = indicators.garden_practices(Period(start=date(2026, 2, 1), end=date(2026, 2, 28)))
+    february = garden_indicators.garden_practices(Period(start=date(2026, 2, 1), end=date(2026, 2, 28)))
     # End of February: g1's first list, g3, g5.
     assert (february["Compostage"], february["Haie champêtre"], february["Paillage"]) == (1, 2, 1)
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from clubs.gardens.services import garden_register
 from clubs.models import Charter, GardenPractice, GardenSize, GardenType, Practice
 from clubs.services import practice_create, practice_report
-from clubs.services_gardens import garden_register
 from pacte.enums import Action, RegistrationStatus
 from pacte.images import process_image
 from pacte.models import Event, ExchangeNetwork, Registration, Theme

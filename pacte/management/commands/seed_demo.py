@@ -1,7 +1,8 @@
 from django.core.cache import cache
 from django.core.management.base import BaseCommand
 
-from pacte.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_base, seed_scale
+from pacte.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from pacte.portal import seed_demo, seed_scale
 
 
 class Command(BaseCommand):
@@ -12,11 +13,12 @@ class Command(BaseCommand):
             "--scale",
             type=int,
             default=0,
-            help="Ajoute N × (500 personnes, 20 événements, 2 000 inscriptions).",
+            help="Ajoute N × (500 personnes, 20 événements, 2 000 inscriptions) et les données de charge des apps.",
         )
 
     def handle(self, *args, scale=0, **options):
-        seed_base(self.stdout)
+        # Each app's declaration seeds its part, the kernel (accounts, communes' events) first.
+        seed_demo(self.stdout)
         if scale:
             seed_scale(scale, self.stdout)
         cache.clear()

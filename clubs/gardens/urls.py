@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import gardens
+from . import views as gardens
 
 urlpatterns = [
     path("", gardens.network, name="gardens"),

@@ -14,9 +14,10 @@ from pacte.cache import anonymous_page_cache
 from pacte.maps import commune_map
 from pacte.services.errors import RefusedError
 
-from ..forms_gardens import GardenForm, GardenWithdrawForm
-from ..models import Charter, CharterSignature, Garden, GardenPractice, GardenType
-from ..services_gardens import (
+from ..views.common import AREAS
+from .forms import GardenForm, GardenWithdrawForm
+from .models import Charter, CharterSignature, Garden, GardenPractice, GardenType
+from .services import (
     checklist_history,
     garden_needs_signature,
     garden_register,
@@ -51,7 +52,7 @@ def network_figures() -> dict:
 
 @login_not_required
 @require_GET
-@anonymous_page_cache(600)
+@anonymous_page_cache(600, areas=AREAS)
 def network(request):
     figures = network_figures()
     per_commune = figures["per_commune"]
@@ -76,7 +77,7 @@ def network(request):
 
 @login_not_required
 @require_GET
-@anonymous_page_cache(3600)
+@anonymous_page_cache(3600, areas=AREAS)
 def charter(request):
     versions = list(Charter.objects.published().order_by("-version"))
     return render(

@@ -1,4 +1,4 @@
-"""Admin of the "jardiniers de la nature" network (imported by clubs/admin.py).
+"""Admin of the "jardiniers de la nature" network (imported by clubs/admin.py: the admin autodiscovery only imports `clubs.admin`).
 
 Writes that carry history go through the services: a checklist changed here is kept as a new
 checklist version, a charter version is published by an action and its text is then frozen.
@@ -10,7 +10,7 @@ from django.db.models import Count, Max
 from pacte.services.errors import RefusedError
 
 from .models import Charter, CharterSignature, Garden, GardenChecklistVersion, GardenPractice
-from .services_gardens import charter_publish, garden_update, garden_withdraw
+from .services import charter_publish, garden_update, garden_withdraw
 
 
 class WithdrawnFilter(admin.SimpleListFilter):

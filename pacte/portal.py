@@ -1,0 +1,249 @@
+"""The one extension point through which an app plugs into the portal.
+
+Every app of the portal (the kernel itself included) declares what it brings by making its
+`AppConfig` a subclass of `PortalApp` and filling in the attributes and methods below. The kernel
+reads these declarations, and only these: it never names an app, so an app is added by writing its
+package and listing it in `INSTALLED_APPS`, and removed by deleting that line.
+
+What a declaration can state (all optional):
+
+- `nav`: entries of the main menu;
+- `urls` / `url_prefix`: the app's URLconf, mounted at `/<url_prefix>`;
+- `home_card()`: the card of the app's action on the home page; `key_figures()`: its figures;
+- `my_space_sections(request)`: blocks of "Mon espace" for the signed-in person;
+- `export_personal_data(user)` / `erase_personal_data(user)`: the person's data (RGPD);
+- `metrics()`: the app's indicators (`pacte.metrics.Metric`);
+- `seed_demo(stdout)` / `seed_scale(scale, stdout)`: demo content, and load data for the bench;
+- `cache_area` and `watched_models`: the page-cache area the app's public pages belong to and the
+  models whose writes renew it (signals only as a backstop: services call `pacte.cache.invalidate`);
+- `exchange_networks` and `topic_url(topic)`: the exchange networks whose topics the app shows;
+- `organisation_url(organisation)`: where an organisation of the app's kind is shown;
+- `staff_permissions`: the permissions each staff group gets on the app's models;
+- `admin_todo(request)`: what waits for staff, counted on the admin home ("À traiter");
+- `audit_verbs`: French labels of the verbs the app writes in the change journal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.apps import AppConfig, apps
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    # The entry is marked current (aria-current) on every page under this path.
+    path_prefix: str
+    # Lower comes first; the kernel's entries use 0 (home), 10 (agenda) and 100 (Mon espace).
+    position: int = 50
+    signed_in_only: bool = False
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """The home page's card of one of the six actions (`number` 1–6, see `pacte.enums.Action`)."""
+
+    action: str
+    number: int
+    title: str
+    text: str
+    url_name: str = ""
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A figure of the home page, e.g. KeyFigure(12, "club d'habitants", "clubs d'habitants")."""
+
+    value: int
+    singular: str
+    plural: str
+    position: int = 50
+
+    @property
+    def label(self) -> str:
+        # French: singular for 0 and 1.
+        return self.singular if self.value < 2 else self.plural
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """Something that waits for someone: "3 signalements à traiter", with the list to handle it."""
+
+    count: int
+    singular: str
+    plural: str
+    url: str
+    # Which part of the programme it belongs to, shown as a heading on the admin home.
+    group: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.singular if self.count < 2 else self.plural
+
+
+@dataclass
+class MySpaceSection:
+    """A block of "Mon espace": a heading, a template and its context, and what waits."""
+
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    todo: list[TodoItem] = field(default_factory=list)
+    position: int = 50
+
+
+class PortalApp(AppConfig):
+    """Base class of the AppConfig of every app that plugs into the portal. See the module doc."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+
+    nav: tuple[NavEntry, ...] = ()
+    urls: str | None = None
+    url_prefix: str = ""
+    # Page-cache area of the app's public pages (defaults to the app label).
+    cache_area: str | None = None
+    # "app_label.ModelName" strings; a write to any of them renews the app's cached pages.
+    watched_models: tuple[str, ...] = ()
+    exchange_networks: tuple[str, ...] = ()
+    # {"DACTE administration": "all" | ["view_club", "change_club", ...], ...}
+    staff_permissions: dict[str, str | list[str]] = {}
+    audit_verbs: dict[str, str] = {}
+
+    def get_cache_area(self) -> str:
+        return self.cache_area or self.label
+
+    def home_card(self) -> HomeCard | None:
+        return None
+
+    def key_figures(self) -> Iterable[KeyFigure]:
+        return ()
+
+    def my_space_sections(self, request) -> Iterable[MySpaceSection]:
+        return ()
+
+    def export_personal_data(self, user) -> dict:
+        """{section name: JSON-ready data} for the person's export."""
+        return {}
+
+    def erase_personal_data(self, user) -> None:
+        """Remove or anonymise what the app holds about the person (their account is deleted)."""
+
+    def metrics(self) -> Iterable:
+        return ()
+
+    def seed_demo(self, stdout=None) -> None:
+        """Add the app's demo content; idempotent. The kernel's demo (accounts...) exists."""
+
+    def seed_scale(self, scale: int, stdout=None) -> None:
+        """Add load data for the bench, proportional to `scale`."""
+
+    def topic_url(self, topic) -> str | None:
+        return None
+
+    def organisation_url(self, organisation) -> str | None:
+        return None
+
+    def admin_todo(self, request) -> Iterable[TodoItem]:
+        return ()
+
+
+def portal_apps() -> list[PortalApp]:
+    """The declarations of the installed apps, in `INSTALLED_APPS` order (the kernel first)."""
+    return [config for config in apps.get_app_configs() if isinstance(config, PortalApp)]
+
+
+def nav_entries(user) -> list[NavEntry]:
+    entries = [entry for app in portal_apps() for entry in app.nav]
+    if not (user and user.is_authenticated):
+        entries = [entry for entry in entries if not entry.signed_in_only]
+    return sorted(entries, key=lambda entry: entry.position)
+
+
+def home_cards() -> dict[str, HomeCard]:
+    """{action value: card} for the actions whose app is installed."""
+    cards = {}
+    for app in portal_apps():
+        card = app.home_card()
+        if card is not None:
+            cards[card.action] = card
+    return cards
+
+
+def key_figures() -> list[KeyFigure]:
+    figures = [figure for app in portal_apps() for figure in app.key_figures()]
+    return sorted(figures, key=lambda figure: figure.position)
+
+
+def my_space_sections(request) -> list[MySpaceSection]:
+    sections = [section for app in portal_apps() for section in app.my_space_sections(request)]
+    return sorted(sections, key=lambda section: section.position)
+
+
+def export_personal_data(user) -> dict:
+    data = {}
+    for app in portal_apps():
+        data.update(app.export_personal_data(user))
+    return data
+
+
+def erase_personal_data(user) -> None:
+    for app in portal_apps():
+        app.erase_personal_data(user)
+
+
+def metrics() -> list:
+    return [metric for app in portal_apps() for metric in app.metrics()]
+
+
+def seed_demo(stdout=None) -> None:
+    for app in portal_apps():
+        app.seed_demo(stdout)
+
+
+def seed_scale(scale: int, stdout=None) -> None:
+    for app in portal_apps():
+        app.seed_scale(scale, stdout)
+
+
+def topic_url(topic) -> str:
+    for app in portal_apps():
+        if topic.network in app.exchange_networks:
+            url = app.topic_url(topic)
+            if url:
+                return url
+    return ""
+
+
+def organisation_url(organisation) -> str | None:
+    for app in portal_apps():
+        url = app.organisation_url(organisation)
+        if url:
+            return url
+    return None
+
+
+def admin_todo(request) -> list[TodoItem]:
+    return [item for app in portal_apps() for item in app.admin_todo(request)]
+
+
+def audit_verbs() -> dict[str, str]:
+    verbs = {}
+    for app in portal_apps():
+        verbs.update(app.audit_verbs)
+    return verbs
+
+
+def cache_areas() -> list[str]:
+    return list(dict.fromkeys(app.get_cache_area() for app in portal_apps()))
+
+
+def watched_models() -> list[tuple[type, str]]:
+    """(model, area) pairs: a write to the model renews the area's cached pages."""
+    pairs = []
+    for app in portal_apps():
+        for label in app.watched_models:
+            pairs.append((apps.get_model(label), app.get_cache_area()))
+    return pairs
