@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw
 from pacte.enums import MembershipRole, RegistrationStatus
 from pacte.images import process_image
 from pacte.models import Commune, Event, ExchangeNetwork, Membership, Registration, Reply, Theme, Topic, User
+from pacte.permissions import staff_for_operator_command
 
 from .enums import ClubType
 from .models import Club
@@ -320,7 +321,8 @@ def _user(handle: str) -> User | None:
 def seed_clubs(stdout=None) -> None:
     communes = {c.slug: c for c in Commune.objects.filter(slug__in={c[3] for c in CLUBS})}
     themes = {t.slug: t for t in Theme.objects.all()}
-    staff = User.objects.filter(email="dacte@demo.pacte.fr").first()
+    # The demo is seeded by a command on the server: the DACTE account acts as staff there.
+    staff = staff_for_operator_command(User.objects.filter(email="dacte@demo.pacte.fr").first())
     created = {}
     for slug, name, club_type, commune, theme_slugs, summary, place, schedule, animator, members in CLUBS:
         if Club.objects.filter(organisation__slug=slug).exists():

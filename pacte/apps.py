@@ -37,6 +37,16 @@ class PacteConfig(portal.PortalApp):
         # After every migrate, once Django has created the permissions of new models.
         post_migrate.connect(grant_declared_staff_permissions, dispatch_uid="pacte-staff-permissions")
 
+        # A TOTP just set up counts as this session's second factor (pacte.permissions).
+        from allauth.mfa.models import Authenticator
+        from django.db.models.signals import post_save
+
+        from .permissions import record_second_factor_on_activation
+
+        post_save.connect(
+            record_second_factor_on_activation, sender=Authenticator, dispatch_uid="pacte-2fa-activation"
+        )
+
     def key_figures(self):
         from django.db.models import Count, Q
 

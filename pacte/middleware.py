@@ -1,6 +1,10 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from .permissions import acts_as_staff, mark_second_factor
 
 
 class ContentSecurityPolicyMiddleware:
@@ -18,9 +22,13 @@ class ContentSecurityPolicyMiddleware:
 
 
 class StaffSecondFactorMiddleware:
-    """Staff reach /admin/ only once a TOTP second factor is set up.
+    """Staff powers need a session that passed the second factor (pacte.permissions).
 
-    Once it is set up, allauth asks for the code at every login, so the session was opened with it.
+    Marks request.user with the session's answer, then keeps /admin/ for sessions that act as
+    staff: a staff account without TOTP is sent to set it up; one with TOTP whose session has not
+    used it (opened before it was set up, for instance) is asked for a code. The admin's own login
+    page is never reached: it would open a session with the password alone (pacte.urls sends it
+    to the portal's login, with its rate limits and second factor).
 
     Controlled by PACTE_STAFF_REQUIRE_2FA (on whenever DEBUG is off).
     """
@@ -29,15 +37,19 @@ class StaffSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        mark_second_factor(request)
         if (
             settings.PACTE_STAFF_REQUIRE_2FA
             and request.path.startswith("/admin/")
             and request.user.is_authenticated
             and request.user.is_staff
+            and not acts_as_staff(request.user)
         ):
             from allauth.mfa.models import Authenticator
             from allauth.mfa.utils import is_mfa_enabled
 
+            query = urlencode({"next": request.get_full_path()}, safe="/")
             if not is_mfa_enabled(request.user, [Authenticator.Type.TOTP]):
-                return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+                return redirect(f"{reverse('mfa_activate_totp')}?{query}")
+            return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
         return self.get_response(request)

@@ -40,7 +40,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "pacte",
-    "django.contrib.admin",
+    # django.contrib.admin with the portal's AdminSite (second factor, portal login).
+    "pacte.admin_site.PacteAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

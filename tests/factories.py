@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from pacte.enums import Action, MembershipRole, OrganisationKind
 from pacte.models import Commune, Event, Membership, Organisation, Theme, User
+from pacte.permissions import SECOND_FACTOR_MARK
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -20,6 +21,14 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Params:
         staff = factory.Trait(is_staff=True)
+
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        # Staff who passed the second factor: acts as staff in services called directly, and a
+        # client.force_login() of it opens a session that passed it (tests/conftest.py).
+        # `UserFactory(staff=True, second_factor=False)` is staff with the password only.
+        if obj.is_staff and extracted is not False:
+            setattr(obj, SECOND_FACTOR_MARK, True)
 
     @factory.post_generation
     def verified(obj, create, extracted, **kwargs):

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from pacte.enums import MembershipRole, OrganisationKind
 from pacte.models import TimeStampedModel
+from pacte.permissions import acts_as_staff
 
 from ..enums import ClubType, MailingStatus
 
@@ -16,7 +17,7 @@ class ClubQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Active clubs for everyone; staff also reach the deactivated ones."""
-        if user.is_authenticated and user.is_staff:
+        if acts_as_staff(user):
             return self
         return self.active()
 
@@ -24,7 +25,7 @@ class ClubQuerySet(models.QuerySet):
         """Clubs `user` animates: référents of the club's organisation, and staff for every club."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if acts_as_staff(user):
             return self
         return self.filter(
             organisation__memberships__user=user,

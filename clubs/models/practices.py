@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from pacte.enums import MembershipRole
 from pacte.models import TimeStampedModel
+from pacte.permissions import acts_as_staff
 
 from ..enums import PracticeStatus
 
@@ -31,7 +32,7 @@ class PracticeQuerySet(models.QuerySet):
         plus, for the author, their own (so they can see it is awaiting moderation)."""
         if not user.is_authenticated:
             return self.visible()
-        if user.is_staff:
+        if acts_as_staff(user):
             return self
         return self.filter(
             Q(status=PracticeStatus.PUBLISHED, club__organisation__is_active=True)
@@ -42,7 +43,7 @@ class PracticeQuerySet(models.QuerySet):
     def moderatable_by(self, user):
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if acts_as_staff(user):
             return self
         return self.filter(pk__in=Practice.objects.filter(_animator_q(user)).values("pk"))
 

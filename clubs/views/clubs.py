@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pacte.cache import anonymous_page_cache
 from pacte.enums import Action, MembershipRole
 from pacte.models import Event, ExchangeNetwork, Membership, Topic, User
+from pacte.permissions import acts_as_staff
 from pacte.services.errors import RefusedError
 
 from ..filters import ClubFilter
@@ -64,7 +65,7 @@ def club_detail(request, slug):
         ),
         "membership": membership,
         "is_animator": (membership is not None and membership.role == MembershipRole.REFERENT)
-        or (user.is_authenticated and user.is_staff),
+        or acts_as_staff(user),
         "receives_mailings": record.receives_mailings if record else True,
     }
     return render(request, "clubs/club_detail.html", context)

@@ -2,6 +2,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 
+from ..permissions import acts_as_staff
 from .base import TimeStampedModel
 from .organisations import referent_q
 
@@ -15,7 +16,7 @@ class PrivateDocumentQuerySet(models.QuerySet):
         """Staff, the uploader and the owning organisation's référents; nobody else."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if acts_as_staff(user):
             return self
         return self.filter(models.Q(uploaded_by=user) | referent_q(user, "organisation__")).distinct()
 

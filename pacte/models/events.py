@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..enums import Action, RegistrationStatus
+from ..permissions import acts_as_staff
 from .base import TimeStampedModel
 from .organisations import referent_q
 
@@ -23,7 +24,7 @@ class EventQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Published events for everyone; drafts for staff and the organiser's référents."""
-        if user.is_authenticated and user.is_staff:
+        if acts_as_staff(user):
             return self
         published = Q(is_published=True)
         if not user.is_authenticated:
@@ -33,7 +34,7 @@ class EventQuerySet(models.QuerySet):
     def editable_by(self, user):
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if acts_as_staff(user):
             return self
         return self.filter(referent_q(user, "organiser__")).distinct()
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, Q
 
 from ..enums import MembershipRole
+from ..permissions import acts_as_staff
 from .base import TimeStampedModel
 
 
@@ -37,7 +38,7 @@ class TopicQuerySet(models.QuerySet):
         """Staff moderate everything; an organisation's référents moderate its topics."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if acts_as_staff(user):
             return self
         return self.filter(pk__in=Topic.objects.filter(_referent_of_scope(user)).values("pk"))
 
@@ -45,7 +46,7 @@ class TopicQuerySet(models.QuerySet):
         """Visible topics for everyone; hidden ones too for those who may restore them."""
         if not user.is_authenticated:
             return self.visible()
-        if user.is_staff:
+        if acts_as_staff(user):
             return self
         return self.filter(
             Q(is_hidden=False) | Q(pk__in=Topic.objects.filter(_referent_of_scope(user)).values("pk"))

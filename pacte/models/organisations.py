@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from ..enums import MembershipRole, OrganisationKind
+from ..permissions import acts_as_staff
 from ..validators import validate_siret
 from .base import TimeStampedModel
 
@@ -18,7 +19,7 @@ class OrganisationQuerySet(models.QuerySet):
         """Staff edit everything; a référent edits their own organisations."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if acts_as_staff(user):
             return self
         return self.filter(referent_q(user)).distinct()
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from ..emails import send_templated_email
 from ..models import Membership, User
 from ..models.exchanges import ExchangeOptOut, Reply, Topic
+from ..permissions import acts_as_staff
 from .audit import audit_log
 from .errors import RefusedError
 
@@ -17,7 +18,7 @@ def may_take_part(*, user, organisation) -> bool:
     person for network-wide topics (apps narrow it further in their views), and staff."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_staff or organisation is None:
+    if acts_as_staff(user) or organisation is None:
         return True
     return Membership.objects.filter(user=user, organisation=organisation).exists()
 

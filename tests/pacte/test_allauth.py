@@ -483,6 +483,7 @@ def test_staff_without_totp_must_set_it_up_before_reaching_admin(client, setting
     assert "Code incorrect." in html
     assert client.get("/admin/").status_code == 302
 
+    # The code just given proves the device: this session counts as having passed the factor.
     response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()

@@ -159,7 +159,7 @@ def test_security_headers(client):
 
 
 def test_staff_without_totp_is_sent_to_second_factor_setup(client):
-    client.force_login(UserFactory(staff=True, is_superuser=True))
+    client.force_login(UserFactory(staff=True, second_factor=False, is_superuser=True))
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response.url.startswith(reverse("mfa_activate_totp"))

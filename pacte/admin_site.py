@@ -1,0 +1,36 @@
+"""The portal's admin site: the Django admin, reached only by sessions that act as staff."""
+
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+
+from .permissions import acts_as_staff
+
+
+class PortalAdminSite(admin.AdminSite):
+    def has_permission(self, request):
+        # Not just is_staff: the session must have passed the second factor (pacte.permissions).
+        return acts_as_staff(request.user)
+
+    @method_decorator(login_not_required)
+    def login(self, request, extra_context=None):
+        """Never the admin's own password form: it would skip the portal's login rate limits and
+        second factor. The portal's login (allauth) takes over, then comes back here. Someone
+        already signed in without staff powers would only bounce between the two: refused."""
+        if request.user.is_authenticated:
+            raise PermissionDenied("Cette page est réservée à l'équipe du PACTE.")
+        target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index", current_app=self.name)
+        return redirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: target}, safe='/')}")
+
+
+class PacteAdminConfig(AdminConfig):
+    """django.contrib.admin with the portal's site, PortalAdminSite (settings.INSTALLED_APPS)."""
+
+    default_site = "pacte.admin_site.PortalAdminSite"
