@@ -1,3 +1,5 @@
+from celery.schedules import crontab
+
 from . import portal
 
 
@@ -13,6 +15,14 @@ class PacteConfig(portal.PortalApp):
         portal.NavEntry("Mon espace", "my_space", "/mon-espace/", position=100, signed_in_only=True),
     )
     cache_area = "agenda"
+    beat_schedule = {
+        "event-reminders": {
+            "task": "pacte.tasks.send_event_reminders",
+            # Every day at 9:00, Paris time: reminders for tomorrow's events.
+            "schedule": crontab(hour=9, minute=0),
+            "options": {"expires": 60 * 60},
+        },
+    }
     watched_models = (
         "pacte.Event",
         "pacte.Registration",

@@ -10,6 +10,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@app.on_after_finalize.connect
+def _declared_schedules(sender, **kwargs):
+    # Each app declares its periodic tasks (PortalApp.beat_schedule); settings hold the kernel's.
+    from .portal import beat_schedule
+
+    sender.conf.beat_schedule = {**sender.conf.beat_schedule, **beat_schedule()}
+
+
 @worker_init.connect
 def _refuse_local_secret_key(**kwargs):
     # Workers sign links (unsubscribe, e-mail confirmation): never with the development key.

@@ -20,7 +20,11 @@ What a declaration can state (all optional):
 - `organisation_url(organisation)`: where an organisation of the app's kind is shown;
 - `staff_permissions`: the permissions each staff group gets on the app's models;
 - `admin_todo(request)`: what waits for staff, counted on the admin home ("À traiter");
-- `audit_verbs`: French labels of the verbs the app writes in the change journal.
+- `audit_verbs`: French labels of the verbs the app writes in the change journal;
+- `beat_schedule`: the app's periodic Celery tasks (reminders, releases, sendings);
+- `open_data()`: the files the app publishes on `/donnees/`;
+- `organisation_sections(request, organisation)`: blocks of an organisation's public page
+  (`/structures/<slug>/`); `commune_sections(request, commune)`: blocks of a commune's page.
 """
 
 from __future__ import annotations
@@ -95,6 +99,28 @@ class MySpaceSection:
     position: int = 50
 
 
+@dataclass(frozen=True)
+class OpenDataFile:
+    """A file of the open-data page: title, what it holds, its URL name, format and licence."""
+
+    title: str
+    description: str
+    url_name: str
+    format: str = "CSV"
+    schema: str = ""  # e.g. "SCDL subventions", with a link in the description if useful
+    position: int = 50
+
+
+@dataclass
+class PageSection:
+    """A block an app adds to a page it does not own (an organisation's or a commune's page)."""
+
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    position: int = 50
+
+
 class PortalApp(AppConfig):
     """Base class of the AppConfig of every app that plugs into the portal. See the module doc."""
 
@@ -111,6 +137,8 @@ class PortalApp(AppConfig):
     # {"DACTE administration": "all" | ["view_club", "change_club", ...], ...}
     staff_permissions: dict[str, str | list[str]] = {}
     audit_verbs: dict[str, str] = {}
+    # {"name": {"task": "app.tasks.x", "schedule": crontab(...)}}, merged into Celery beat's.
+    beat_schedule: dict[str, dict] = {}
 
     def get_cache_area(self) -> str:
         return self.cache_area or self.label
@@ -147,6 +175,15 @@ class PortalApp(AppConfig):
         return None
 
     def admin_todo(self, request) -> Iterable[TodoItem]:
+        return ()
+
+    def open_data(self) -> Iterable[OpenDataFile]:
+        return ()
+
+    def organisation_sections(self, request, organisation) -> Iterable[PageSection]:
+        return ()
+
+    def commune_sections(self, request, commune) -> Iterable[PageSection]:
         return ()
 
 
@@ -227,6 +264,28 @@ def organisation_url(organisation) -> str | None:
 
 def admin_todo(request) -> list[TodoItem]:
     return [item for app in portal_apps() for item in app.admin_todo(request)]
+
+
+def beat_schedule() -> dict[str, dict]:
+    schedule = {}
+    for app in portal_apps():
+        schedule.update(app.beat_schedule)
+    return schedule
+
+
+def open_data() -> list[OpenDataFile]:
+    files = [item for app in portal_apps() for item in app.open_data()]
+    return sorted(files, key=lambda item: item.position)
+
+
+def organisation_sections(request, organisation) -> list[PageSection]:
+    sections = [s for app in portal_apps() for s in app.organisation_sections(request, organisation)]
+    return sorted(sections, key=lambda section: section.position)
+
+
+def commune_sections(request, commune) -> list[PageSection]:
+    sections = [s for app in portal_apps() for s in app.commune_sections(request, commune)]
+    return sorted(sections, key=lambda section: section.position)
 
 
 def audit_verbs() -> dict[str, str]:

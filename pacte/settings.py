@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
-from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -151,14 +150,8 @@ CELERY_TIMEZONE = "Europe/Paris"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {
-    "event-reminders": {
-        "task": "pacte.tasks.send_event_reminders",
-        # Every day at 9:00, Paris time: reminders for tomorrow's events.
-        "schedule": crontab(hour=9, minute=0),
-        "options": {"expires": 60 * 60},
-    },
-}
+# Periodic tasks are declared by each app (PortalApp.beat_schedule), the kernel included.
+CELERY_BEAT_SCHEDULE = {}
 
 # --- E-mail ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get(

@@ -190,3 +190,11 @@ def test_the_portal_works_with_an_app_removed_from_installed_apps(tmp_path):
     assert result["my_space"] == 200
     assert "clubs" not in result["export"] and "echanges" in result["export"]
     assert result["delete"] == 302 and result["deleted"]
+
+
+def test_periodic_tasks_come_from_the_declarations():
+    from pacte.celery import app as celery_app
+
+    celery_app.finalize()
+    assert celery_app.conf.beat_schedule["event-reminders"]["task"] == "pacte.tasks.send_event_reminders"
+    assert portal.beat_schedule().keys() <= celery_app.conf.beat_schedule.keys()
