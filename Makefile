@@ -17,10 +17,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-# axe-core for the accessibility checks of the browser tests (needs npm; skipped without it).
-node_modules/axe-core/axe.min.js: package.json
-	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --no-package-lock --silent && touch $@; \
-	else echo "npm absent : les contrôles axe-core des tests navigateur seront ignorés."; fi
+# The test tools of package.json: axe-core (accessibility checks of the browser tests) and vnu-jar
+# (the W3C Nu HTML Checker, run with the system's Java by tests/test_html_crawl.py). Needs npm;
+# without it those checks are skipped. One recipe for both files, touching both, so a new version
+# in package.json reinstalls once and a missing file reinstalls too. --ignore-scripts: vnu-jar's
+# postinstall would download a Java runtime from GitHub when none is found; we use Debian's.
+NODE_TOOLS := node_modules/axe-core/axe.min.js node_modules/vnu-jar/build/dist/vnu.jar
+$(NODE_TOOLS): package.json
+	@if command -v npm >/dev/null; then \
+	  npm install --no-audit --no-fund --no-package-lock --ignore-scripts --silent && touch $(NODE_TOOLS); \
+	else echo "npm absent : les contrôles axe-core et la validation W3C seront ignorés."; fi
 
 migrate: $(STAMP)
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
@@ -32,7 +38,7 @@ run: seed
 	@echo "Portail sur http://127.0.0.1:8000/ — comptes de démonstration dans le README."
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) node_modules/axe-core/axe.min.js
+test: $(STAMP) $(NODE_TOOLS)
 	$(PY) -m pytest $(ARGS)
 
 lint: $(STAMP)
