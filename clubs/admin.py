@@ -1,10 +1,12 @@
-"""Admin of the clubs. Moderation and sending go through the services (audited, refused with a
-reason); history rows (memberships, mailings, reports) are read-only."""
+"""Admin of the clubs. Saves, moderation and sending go through the services (audited, refused with
+a reason); history rows (memberships, mailings, reports) are read-only. Clubs, practices and
+replies are deactivated or hidden rather than deleted, so the figures and the history hold."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.html import format_html
 
+from pacte.admin_tools import ServiceModelAdmin, mark_formset_saved, refusal_text, run_each
 from pacte.services.errors import RefusedError
 
 from .enums import PracticeStatus
@@ -18,18 +20,17 @@ from .models import (
     PracticeReply,
     PracticeReport,
 )
-from .services import practice_hide, practice_reply_set_hidden, practice_restore
-
-
-def _each(modeladmin, request, objects, call, done_text):
-    done = 0
-    for obj in objects:
-        try:
-            call(obj)
-            done += 1
-        except RefusedError as error:
-            modeladmin.message_user(request, f"{obj} : {error.messages[0]}", messages.WARNING)
-    modeladmin.message_user(request, f"{done} {done_text}")
+from .services import (
+    CLUB_STAFF_FIELDS,
+    club_mailing_resume,
+    club_profile_create,
+    club_update,
+    practice_hide,
+    practice_photo_delete,
+    practice_reply_set_hidden,
+    practice_restore,
+    practice_update,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -44,7 +45,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(Club)
-class ClubAdmin(admin.ModelAdmin):
+class ClubAdmin(ServiceModelAdmin):
     list_display = [
         "name",
         "club_type",
@@ -80,6 +81,20 @@ class ClubAdmin(admin.ModelAdmin):
             )
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        # A club profile stays with its organisation (name, members and page live there).
+        return ["organisation"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        # Deactivate the club's structure instead: its history and figures stay.
+        return False
+
+    def save_through_service(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in CLUB_STAFF_FIELDS if name in form.cleaned_data}
+        if change:
+            return club_update(club=obj, by=request.user, reason="Modifié dans l'administration.", **values)
+        return club_profile_create(organisation=form.cleaned_data["organisation"], by=request.user, **values)
+
     @admin.display(description="nom", ordering="organisation__name")
     def name(self, obj):
         return obj.organisation.name
@@ -114,7 +129,7 @@ class PracticePhotoInline(admin.TabularInline):
     model = PracticePhoto
     extra = 0
     fields = ["preview", "position", "width", "height"]
-    readonly_fields = ["preview", "width", "height"]
+    readonly_fields = ["preview", "position", "width", "height"]
     can_delete = True
 
     def has_add_permission(self, request, obj=None):
@@ -138,7 +153,7 @@ class PracticeReportInline(admin.TabularInline):
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(ServiceModelAdmin):
     list_display = ["title", "club", "author", "status", "adoption_total", "open_reports", "created_at"]
     list_filter = ["status", "club__club_type", "themes", "club"]
     search_fields = ["title", "text", "author__email", "author__last_name", "club__organisation__name"]
@@ -153,6 +168,35 @@ class PracticeAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Members share practices on the site, where photos are cleaned of their metadata.
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Hide it instead: adoptions and reports keep pointing at it.
+        return False
+
+    def save_through_service(self, request, obj, form, change):
+        return practice_update(
+            practice=obj,
+            title=form.cleaned_data["title"],
+            text=form.cleaned_data["text"],
+            themes=list(form.cleaned_data.get("themes") or []),
+            by=request.user,
+            reason="Corrigé par l'équipe.",
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not PracticePhoto:
+            return super().save_formset(request, form, formset, change)
+        deleted = []
+        for photo_form in formset.deleted_forms:
+            if photo_form.instance.pk:
+                try:
+                    practice_photo_delete(
+                        photo=photo_form.instance, by=request.user, reason="Retirée par l'équipe."
+                    )
+                    deleted.append(photo_form.instance)
+                except RefusedError as error:
+                    self.message_user(request, refusal_text(error), "error")
+        mark_formset_saved(formset, deleted=deleted)
 
     def get_queryset(self, request):
         return (
@@ -174,7 +218,7 @@ class PracticeAdmin(admin.ModelAdmin):
 
     @admin.action(description="Masquer les pratiques choisies")
     def hide(self, request, queryset):
-        _each(
+        run_each(
             self,
             request,
             queryset,
@@ -184,7 +228,7 @@ class PracticeAdmin(admin.ModelAdmin):
 
     @admin.action(description="Rétablir (publier) les pratiques choisies")
     def restore(self, request, queryset):
-        _each(
+        run_each(
             self,
             request,
             queryset,
@@ -213,7 +257,7 @@ class PracticeReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Rétablir les pratiques signalées choisies")
     def restore_practices(self, request, queryset):
-        _each(
+        run_each(
             self,
             request,
             self._practices(queryset),
@@ -225,7 +269,7 @@ class PracticeReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Masquer les pratiques signalées choisies")
     def hide_practices(self, request, queryset):
-        _each(
+        run_each(
             self,
             request,
             self._practices(queryset),
@@ -247,9 +291,12 @@ class PracticeReplyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     @admin.action(description="Masquer les réponses choisies")
     def hide(self, request, queryset):
-        _each(
+        run_each(
             self,
             request,
             queryset.select_related("practice__club"),
@@ -259,7 +306,7 @@ class PracticeReplyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Rétablir les réponses choisies")
     def restore(self, request, queryset):
-        _each(
+        run_each(
             self,
             request,
             queryset.select_related("practice__club"),
@@ -309,11 +356,13 @@ class ClubMailingAdmin(admin.ModelAdmin):
 
     @admin.action(description="Reprendre l'envoi (les membres déjà servis ne reçoivent rien de plus)")
     def resume_sending(self, request, queryset):
-        from .tasks import send_club_mailing
-
-        for mailing in queryset:
-            send_club_mailing.delay(mailing.pk)
-        self.message_user(request, f"{queryset.count()} envoi(s) relancé(s).")
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda mailing: club_mailing_resume(mailing=mailing, by=request.user),
+            "envoi(s) relancé(s).",
+        )
 
 
 from .gardens import admin as gardens_admin  # noqa: E402, F401 — the jardiniers de la nature models

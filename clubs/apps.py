@@ -34,6 +34,15 @@ class ClubsConfig(portal.PortalApp):
         "Lecture des indicateurs": ["view_club", "view_practice", "view_garden", "view_clubmembershiprecord"],
     }
 
+    def ready(self):
+        super().ready()
+        from pacte.services.memberships import register_membership_listener
+
+        from .services import club_membership_closed, club_membership_opened
+
+        # A membership added or removed anywhere (join button, admin) keeps the clubs' history in step.
+        register_membership_listener(added=club_membership_opened, removed=club_membership_closed)
+
     def home_card(self):
         return portal.HomeCard(
             action="clubs",

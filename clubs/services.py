@@ -13,6 +13,7 @@ from pacte.images import ProcessedImage
 from pacte.models import Event, Membership, Organisation
 from pacte.services.audit import audit_log
 from pacte.services.errors import RefusedError
+from pacte.services.memberships import membership_add, membership_remove
 
 from .enums import ClubType, MailingStatus, PracticeStatus
 from .models import (
@@ -151,23 +152,43 @@ def _open_record(club: Club, user) -> ClubMembershipRecord | None:
     return record
 
 
+def club_membership_opened(membership: Membership) -> None:
+    """Kernel membership listener: a new member of a club's organisation opens a history stint,
+    whichever path added them (the join button, the admin)."""
+    club = Club.objects.filter(organisation_id=membership.organisation_id).first()
+    if club is not None:
+        _open_record(club, membership.user)
+
+
+def club_membership_closed(membership: Membership) -> None:
+    """Kernel membership listener: the member's open stint closes when the membership ends."""
+    club = Club.objects.filter(organisation_id=membership.organisation_id).first()
+    if club is None:
+        return
+    record = _open_record(club, membership.user)
+    if record is not None:
+        record.left_at = timezone.now()
+        record.save(update_fields=["left_at"])
+
+
 @transaction.atomic
 def club_join(*, club: Club, user, by) -> Membership:
-    """Make `user` a member: the kernel Membership (live state) plus an open history record."""
+    """Make `user` a member: the kernel Membership (live state) plus, through the membership
+    listener, an open history record."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise RefusedError("Connectez-vous pour rejoindre un club.", code="anonymous")
     if not club.organisation.is_active:
         raise RefusedError("Ce club n'accueille plus de nouveaux membres.", code="inactive")
     if is_member(club=club, user=user):
         raise RefusedError("Vous êtes déjà membre de ce club.", code="already_member")
-    membership = Membership(user=user, organisation=club.organisation, role=MembershipRole.MEMBER)
-    membership.full_clean()
-    membership.save()
-    ClubMembershipRecord.objects.create(
-        club=club, user=user, commune=user.home_commune, joined_at=membership.created_at
+    return membership_add(
+        organisation=club.organisation,
+        user=user,
+        role=MembershipRole.MEMBER,
+        by=by,
+        verb="club.join",
+        target=club,
     )
-    audit_log(target=club, verb="club.join", by=by, data={"user": user.pk})
-    return membership
 
 
 @transaction.atomic
@@ -189,11 +210,60 @@ def club_leave(*, club: Club, user, by) -> None:
             "(en écrivant à l'équipe du PACTE) avant de le quitter.",
             code="last_animator",
         )
-    record = _open_record(club, user)
-    record.left_at = timezone.now()
-    record.save(update_fields=["left_at"])
-    membership.delete()
-    audit_log(target=club, verb="club.leave", by=by, data={"user": user.pk})
+    membership_remove(membership=membership, by=by, verb="club.leave", target=club)
+
+
+CLUB_STAFF_FIELDS = ["club_type", *PRESENTATION_FIELDS["club"]]
+
+
+@transaction.atomic
+def club_profile_create(*, organisation: Organisation, club_type: str, by, **values) -> Club:
+    """Staff turn an existing organisation of kind club into a club (the admin's "add club").
+
+    Its current members get their history stint from now on, so the club's figures count them.
+    """
+    unknown = set(values) - set(PRESENTATION_FIELDS["club"])
+    if unknown:
+        raise ValueError(f"Not club fields: {sorted(unknown)}")
+    if organisation.kind != OrganisationKind.CLUB:
+        raise RefusedError(
+            {"organisation": ["Seule une structure de type « Club » peut devenir un club."]},
+            code="not_a_club",
+        )
+    club = Club(organisation=organisation, club_type=club_type, **values)
+    club.full_clean()
+    club.save()
+    for membership in Membership.objects.filter(organisation=organisation).select_related("user"):
+        _open_record(club, membership.user)
+    audit_log(target=club, verb="club.create", by=by)
+    return club
+
+
+@transaction.atomic
+def club_update(*, club: Club, by, reason: str = "", **values) -> Club:
+    """Staff edit a club's type, meeting and mail settings (CLUB_STAFF_FIELDS)."""
+    unknown = set(values) - set(CLUB_STAFF_FIELDS)
+    if unknown:
+        raise ValueError(f"Not club fields: {sorted(unknown)}")
+    club = Club.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=club.pk)
+    changed = sorted(name for name, value in values.items() if getattr(club, name) != value)
+    if not changed:
+        return club
+    previous_type = club.club_type
+    for name in changed:
+        setattr(club, name, values[name])
+    club.full_clean()
+    club.save()
+    audit_log(
+        target=club,
+        verb="club.update",
+        by=by,
+        from_state=previous_type if "club_type" in changed else "",
+        to_state=club.club_type if "club_type" in changed else "",
+        reason=reason,
+        data={"fields": changed},
+    )
+    return club
 
 
 # --- Meetings (kernel events) -------------------------------------------------------------
@@ -280,6 +350,17 @@ def club_mailing_create(*, club: Club, subject: str, message: str, by) -> ClubMa
     mailing.full_clean()
     mailing.save()
     audit_log(target=mailing, verb="club.mailing.create", by=by, to_state=MailingStatus.QUEUED)
+    transaction.on_commit(lambda: send_club_mailing.delay(mailing.pk))
+    return mailing
+
+
+@transaction.atomic
+def club_mailing_resume(*, mailing: ClubMailing, by) -> ClubMailing:
+    """Staff queue a mailing's sending again (after a worker failure): members already served
+    receive nothing more, since each copy is claimed before it is sent."""
+    from .tasks import send_club_mailing
+
+    audit_log(target=mailing, verb="club.mailing.resume", by=by, from_state=mailing.status)
     transaction.on_commit(lambda: send_club_mailing.delay(mailing.pk))
     return mailing
 
@@ -468,6 +549,50 @@ def practice_reply_set_hidden(*, reply: PracticeReply, hidden: bool, by, reason:
         reason=reason,
     )
     return reply
+
+
+@transaction.atomic
+def practice_update(
+    *, practice: Practice, title: str, text: str, themes=None, by, reason: str = ""
+) -> Practice:
+    """An animator of the club (or staff) corrects a practice's wording or themes."""
+    practice = Practice.objects.select_for_update().select_related("club").get(pk=practice.pk)
+    _check_animator(club=practice.club, by=by)
+    changed = [
+        name
+        for name, value in (("title", title.strip()), ("text", text.strip()))
+        if getattr(practice, name) != value
+    ]
+    themes_changed = themes is not None and {t.pk for t in themes} != set(
+        practice.themes.values_list("pk", flat=True)
+    )
+    if not changed and not themes_changed:
+        return practice
+    practice.title, practice.text = title.strip(), text.strip()
+    practice.full_clean()
+    practice.save(update_fields=["title", "text", "updated_at"])
+    if themes_changed:
+        practice.themes.set(themes)
+    audit_log(
+        target=practice,
+        verb="practice.update",
+        by=by,
+        reason=reason,
+        data={"fields": changed + (["themes"] if themes_changed else [])},
+    )
+    return practice
+
+
+@transaction.atomic
+def practice_photo_delete(*, photo: PracticePhoto, by, reason: str = "") -> None:
+    """An animator (or staff) removes one photo of a practice; its files go after commit."""
+    practice = photo.practice
+    _check_animator(club=practice.club, by=by)
+    files = [(f.storage, f.name) for f in (photo.image, photo.thumbnail) if f]
+    audit_log(target=practice, verb="practice.photo.delete", by=by, reason=reason, data={"photo": photo.pk})
+    photo.delete()
+    practice.save(update_fields=["updated_at"])
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
 @transaction.atomic

@@ -1,7 +1,9 @@
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, Q
 
+from .admin_tools import ServiceModelAdmin, mark_formset_saved, refusal_text, run_each
 from .enums import RegistrationStatus
 from .models import (
     AuditEntry,
@@ -14,8 +16,19 @@ from .models import (
     Theme,
     User,
 )
+from .services.documents import private_document_create, private_document_delete, private_document_update
 from .services.errors import RefusedError
-from .services.registrations import registration_cancel
+from .services.events import (
+    EVENT_FIELDS,
+    capacity_refusal,
+    event_create,
+    event_delete,
+    event_publish,
+    event_unpublish,
+    event_update,
+)
+from .services.memberships import membership_add, membership_change_role, membership_remove
+from .services.registrations import registration_cancel, registration_set_attended
 
 
 @admin.register(User)
@@ -73,6 +86,49 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+def save_membership_formset(modeladmin, request, formset, organisation) -> None:
+    """The membership rows of an organisation's form, each through the membership services (so
+    the derived records, such as a club's history, follow). A changed person is a removal plus an
+    addition; a refusal is reported for its row and the other rows are saved."""
+    reason = "Modifié dans l'administration."
+    new, changed, deleted = [], [], []
+    for form in formset.forms:
+        try:
+            if form in formset.deleted_forms:
+                if form.instance.pk:
+                    membership_remove(membership=form.instance, by=request.user, reason=reason)
+                    deleted.append(form.instance)
+                continue
+            if not form.has_changed():
+                continue
+            data = form.cleaned_data
+            if form.instance.pk is None or "user" in form.changed_data:
+                if form.instance.pk is not None:
+                    previous = Membership.objects.get(pk=form.instance.pk)
+                    membership_remove(membership=previous, by=request.user, reason=reason)
+                new.append(
+                    membership_add(
+                        organisation=organisation,
+                        user=data["user"],
+                        role=data["role"],
+                        by=request.user,
+                        reason=reason,
+                    )
+                )
+            elif "role" in form.changed_data:
+                changed.append(
+                    (
+                        membership_change_role(
+                            membership=form.instance, role=data["role"], by=request.user, reason=reason
+                        ),
+                        ["role"],
+                    )
+                )
+        except RefusedError as error:
+            modeladmin.message_user(request, f"{form.instance} : {refusal_text(error)}", "error")
+    mark_formset_saved(formset, new=new, changed=changed, deleted=deleted)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "commune", "member_count", "is_active", "created_at"]
@@ -91,14 +147,41 @@ class OrganisationAdmin(admin.ModelAdmin):
     def member_count(self, obj):
         return obj.n_members
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Membership:
+            save_membership_formset(self, request, formset, form.instance)
+        else:
+            super().save_formset(request, form, formset, change)
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ServiceModelAdmin):
     list_display = ["user", "organisation", "role", "created_at"]
     list_filter = ["role", "organisation__kind"]
     search_fields = ["user__email", "user__last_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a membership to another person or structure is a removal and an addition.
+        return ["user", "organisation"] if obj is not None else []
+
+    def save_through_service(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            return membership_change_role(
+                membership=obj, role=data["role"], by=request.user, reason="Modifié dans l'administration."
+            )
+        return membership_add(
+            organisation=data["organisation"],
+            user=data["user"],
+            role=data["role"],
+            by=request.user,
+            reason="Ajouté dans l'administration.",
+        )
+
+    def delete_through_service(self, request, obj):
+        membership_remove(membership=obj, by=request.user, reason="Retiré dans l'administration.")
 
 
 class RegistrationInline(admin.TabularInline):
@@ -114,8 +197,58 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
+class EventAdminForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "slug",
+            "action",
+            "summary",
+            "description",
+            "organiser",
+            "themes",
+            "commune",
+            "place",
+            "address",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "registration_opens_at",
+            "registration_closes_at",
+            "registration_required",
+            "is_published",
+            "walk_in_count",
+        ]
+
+    def clean_capacity(self):
+        # The reason shows next to the field; the service checks again under the row lock.
+        capacity = self.cleaned_data.get("capacity")
+        if self.instance.pk:
+            current = Event.objects.only("seats_taken").get(pk=self.instance.pk)
+            refusal = capacity_refusal(event=current, capacity=capacity)
+            if refusal:
+                raise forms.ValidationError(refusal, code="capacity_below_confirmed")
+        return capacity
+
+
+def save_attendance_formset(modeladmin, request, formset) -> None:
+    changed = []
+    for form in formset.forms:
+        if form.instance.pk and "attended" in form.changed_data:
+            try:
+                registration_set_attended(
+                    registration=form.instance, attended=form.cleaned_data["attended"], by=request.user
+                )
+                changed.append((form.instance, ["attended"]))
+            except RefusedError as error:
+                modeladmin.message_user(request, f"{form.instance} : {refusal_text(error)}", "error")
+    mark_formset_saved(formset, changed=changed)
+
+
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ServiceModelAdmin):
+    form = EventAdminForm
     list_display = [
         "title",
         "action",
@@ -159,19 +292,53 @@ class EventAdmin(admin.ModelAdmin):
     def waitlisted(self, obj):
         return obj.n_waitlisted
 
+    def save_through_service(self, request, obj, form, change):
+        themes = list(form.cleaned_data.get("themes") or [])
+        if change:
+            # Only what the agent changed: the form's date-times drop microseconds, for instance.
+            values = {name: form.cleaned_data[name] for name in form.changed_data if name in EVENT_FIELDS}
+            return event_update(
+                event=obj,
+                by=request.user,
+                themes=themes if "themes" in form.changed_data else None,
+                reason="Modifié dans l'administration.",
+                **values,
+            )
+        values = {name: value for name, value in form.cleaned_data.items() if name in EVENT_FIELDS}
+        return event_create(by=request.user, themes=themes, **values)
+
+    def delete_through_service(self, request, obj):
+        event_delete(event=obj, by=request.user, reason="Supprimé dans l'administration.")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Registration:
+            save_attendance_formset(self, request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
     @admin.action(description="Publier les événements choisis")
     def publish(self, request, queryset):
-        updated = queryset.update(is_published=True)
-        self.message_user(request, f"{updated} événement(s) publié(s).")
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda event: event_publish(event=event, by=request.user, reason="Publié par l'équipe."),
+            "événement(s) publié(s).",
+        )
 
     @admin.action(description="Dépublier les événements choisis")
     def unpublish(self, request, queryset):
-        updated = queryset.update(is_published=False)
-        self.message_user(request, f"{updated} événement(s) dépublié(s).")
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda event: event_unpublish(event=event, by=request.user, reason="Dépublié par l'équipe."),
+            "événement(s) dépublié(s).",
+        )
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ServiceModelAdmin):
     list_display = ["event", "user", "status", "attended", "created_at", "cancelled_at"]
     list_filter = ["status", "attended", "event__action"]
     search_fields = ["event__title", "user__email", "user__last_name"]
@@ -190,18 +357,28 @@ class RegistrationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would leave the event's seat count and waiting list wrong: cancel instead.
+        return False
+
+    def save_through_service(self, request, obj, form, change):
+        if "attended" in form.changed_data:
+            return registration_set_attended(
+                registration=obj, attended=form.cleaned_data["attended"], by=request.user
+            )
+        return obj
+
     @admin.action(description="Annuler les inscriptions choisies (promeut la liste d'attente)")
     def cancel_registrations(self, request, queryset):
-        done = 0
-        for registration in queryset.select_related("event"):
-            try:
-                registration_cancel(
-                    registration=registration, by=request.user, reason="Annulée par l'équipe."
-                )
-                done += 1
-            except RefusedError as error:
-                self.message_user(request, f"{registration} : {error.messages[0]}", messages.WARNING)
-        self.message_user(request, f"{done} inscription(s) annulée(s).")
+        run_each(
+            self,
+            request,
+            queryset.select_related("event"),
+            lambda registration: registration_cancel(
+                registration=registration, by=request.user, reason="Annulée par l'équipe."
+            ),
+            "inscription(s) annulée(s).",
+        )
 
 
 @admin.register(AuditEntry)
@@ -222,12 +399,44 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
+class PrivateDocumentAdminForm(forms.ModelForm):
+    class Meta:
+        model = PrivateDocument
+        fields = ["title", "file", "organisation"]
+
+    def clean_file(self):
+        from .documents import sniff_document
+
+        uploaded = self.cleaned_data.get("file")
+        if uploaded is not None and hasattr(uploaded, "content_type"):  # a new upload
+            sniff_document(uploaded)
+        return uploaded
+
+
 @admin.register(PrivateDocument)
-class PrivateDocumentAdmin(admin.ModelAdmin):
+class PrivateDocumentAdmin(ServiceModelAdmin):
+    form = PrivateDocumentAdminForm
     list_display = ["title", "organisation", "uploaded_by", "content_type", "created_at"]
     search_fields = ["title", "organisation__name"]
     autocomplete_fields = ["organisation"]
     readonly_fields = ["content_type", "uploaded_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The file of a stored document never changes: a new file is a new document.
+        return [*self.readonly_fields, "file"] if obj is not None else self.readonly_fields
+
+    def save_through_service(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            return private_document_update(
+                document=obj, title=data["title"], organisation=data["organisation"], by=request.user
+            )
+        return private_document_create(
+            title=data["title"], uploaded=data["file"], organisation=data["organisation"], by=request.user
+        )
+
+    def delete_through_service(self, request, obj):
+        private_document_delete(document=obj, by=request.user, reason="Supprimé dans l'administration.")
 
 
 from . import admin_exchanges  # noqa: E402,F401

@@ -1,22 +1,29 @@
-"""Admin of the exchanges (imported at the end of pacte/admin.py). Moderation goes through the
-services, so every hide/restore is audited."""
+"""Admin of the exchanges (imported at the end of pacte/admin.py). Moderation and corrections go
+through the services, so every hide, restore and edit is audited; topics and replies are hidden,
+never deleted, so the discussion's history stays readable to moderators."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
+from .admin_tools import ServiceModelAdmin, run_each
 from .models import ExchangeOptOut, Reply, Topic
-from .services.errors import RefusedError
-from .services.exchanges import reply_hide, reply_restore, topic_hide, topic_restore
+from .services.exchanges import (
+    reply_hide,
+    reply_restore,
+    reply_update,
+    topic_hide,
+    topic_restore,
+    topic_update,
+)
 
 
 def _run(modeladmin, request, queryset, service, key, done_text):
-    done = 0
-    for obj in queryset:
-        try:
-            service(**{key: obj}, by=request.user, reason="Modération par l'équipe.")
-            done += 1
-        except RefusedError as error:
-            modeladmin.message_user(request, f"{obj} : {error.messages[0]}", messages.WARNING)
-    modeladmin.message_user(request, f"{done} {done_text}")
+    run_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda obj: service(**{key: obj}, by=request.user, reason="Modération par l'équipe."),
+        done_text,
+    )
 
 
 class ReplyInline(admin.TabularInline):
@@ -32,7 +39,7 @@ class ReplyInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ServiceModelAdmin):
     list_display = [
         "title",
         "network",
@@ -67,6 +74,18 @@ class TopicAdmin(admin.ModelAdmin):
         # Topics are opened on the site by members, through the service.
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_through_service(self, request, obj, form, change):
+        return topic_update(
+            topic=obj,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            by=request.user,
+            reason="Corrigé par l'équipe.",
+        )
+
     @admin.display(description="réponses", ordering="reply_count")
     def reply_total(self, obj):
         return obj.reply_count
@@ -81,7 +100,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(ServiceModelAdmin):
     list_display = ["__str__", "author", "is_hidden", "created_at"]
     list_filter = ["is_hidden", "topic__network"]
     search_fields = ["body", "author__email", "topic__title"]
@@ -92,6 +111,14 @@ class ReplyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_through_service(self, request, obj, form, change):
+        return reply_update(
+            reply=obj, body=form.cleaned_data["body"], by=request.user, reason="Corrigé par l'équipe."
+        )
 
     @admin.action(description="Masquer les réponses choisies")
     def hide(self, request, queryset):
@@ -114,4 +141,8 @@ class ExchangeOptOutAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A person's choice not to be notified is theirs to change (Mon espace), not the team's.
         return False

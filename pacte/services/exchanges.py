@@ -164,6 +164,39 @@ def reply_restore(*, reply: Reply, by, reason: str = "") -> Reply:
     )
 
 
+@transaction.atomic
+def topic_update(*, topic: Topic, title: str, body: str, by, reason: str = "") -> Topic:
+    """A moderator corrects a topic's wording (staff in the admin, or the scope's référents)."""
+    _check_moderator(topic=topic, by=by)
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    changed = [
+        name
+        for name, value in (("title", title.strip()), ("body", body.strip()))
+        if getattr(topic, name) != value
+    ]
+    if not changed:
+        return topic
+    topic.title, topic.body = title.strip(), body.strip()
+    topic.full_clean()
+    topic.save(update_fields=["title", "body", "updated_at"])
+    audit_log(target=topic, verb="topic.edit", by=by, reason=reason, data={"fields": changed})
+    return topic
+
+
+@transaction.atomic
+def reply_update(*, reply: Reply, body: str, by, reason: str = "") -> Reply:
+    """A moderator corrects a reply's wording."""
+    _check_moderator(topic=reply.topic, by=by)
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    if reply.body == body.strip():
+        return reply
+    reply.body = body.strip()
+    reply.full_clean()
+    reply.save(update_fields=["body", "updated_at"])
+    audit_log(target=reply, verb="reply.edit", by=by, reason=reason, data={"topic": reply.topic_id})
+    return reply
+
+
 def is_opted_out(*, user, topic: Topic | None = None) -> bool:
     """Whether `user` gets no e-mail about `topic` (or, with topic=None, about any topic)."""
     if not getattr(user, "is_authenticated", False):

@@ -84,7 +84,9 @@ def registration_cancel(*, registration: Registration, by, reason: str = "") -> 
     return promoted
 
 
-def _promote_next(event: Event) -> Registration | None:
+def _promote_next(event: Event, *, reason: str = "Place libérée par une annulation.") -> Registration | None:
+    """Confirm the first person waiting when the locked `event` has a place; the caller saves
+    the event's seat count."""
     if event.is_full:
         return None
     promoted = (
@@ -105,7 +107,7 @@ def _promote_next(event: Event) -> Registration | None:
         verb="registration.promote",
         from_state=RegistrationStatus.WAITLISTED,
         to_state=RegistrationStatus.CONFIRMED,
-        reason="Place libérée par une annulation.",
+        reason=reason,
     )
     if promoted.user_id:
         send_templated_email(
@@ -138,6 +140,37 @@ def event_record_attendance(*, event: Event, attended_ids, walk_in_count: int, b
         data={"attended": len(attended_ids), "walk_in": walk_in_count},
     )
     return event
+
+
+ATTENDANCE_STATES = {True: "present", False: "absent", None: ""}
+
+
+@transaction.atomic
+def registration_set_attended(*, registration: Registration, attended: bool | None, by) -> Registration:
+    """Correct one person's attendance (staff, after the event); refused before the event starts
+    and for registrations that were not confirmed."""
+    event = _locked_event(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if event.starts_at > timezone.now():
+        raise RefusedError("Les présences se saisissent une fois l'événement commencé.", code="not_started")
+    if attended is not None and registration.status != RegistrationStatus.CONFIRMED:
+        raise RefusedError(
+            "Seules les inscriptions confirmées peuvent être marquées présentes ou absentes.",
+            code="not_confirmed",
+        )
+    if registration.attended == attended:
+        return registration
+    previous = registration.attended
+    registration.attended = attended
+    registration.save(update_fields=["attended", "updated_at"])
+    audit_log(
+        target=registration,
+        verb="registration.attendance",
+        by=by,
+        from_state=ATTENDANCE_STATES[previous],
+        to_state=ATTENDANCE_STATES[attended],
+    )
+    return registration
 
 
 def registration_send_reminders(now=None) -> int:

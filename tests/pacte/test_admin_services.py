@@ -1,0 +1,326 @@
+"""Every admin action and save of the kernel goes through its service (DESIGN.md §7): each test
+checks the audit entry, the derived records, and that the next anonymous page (served from the
+page cache before the change) shows it."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from pacte.enums import MembershipRole, RegistrationStatus
+from pacte.models import AuditEntry, Event, Membership, PrivateDocument, Registration
+from pacte.services.errors import RefusedError
+from pacte.services.events import event_delete
+from pacte.services.registrations import registration_create
+from tests.admin_forms import anonymous_page, form_data, warm
+from tests.factories import EventFactory, OrganisationFactory, ThemeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(settings):
+    settings.PACTE_STAFF_REQUIRE_2FA = False
+    return UserFactory(staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def agent(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def change_url(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def changelist(model):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def entry(verb, target=None):
+    entries = AuditEntry.objects.filter(verb=verb)
+    if target is not None:
+        entries = entries.for_object(target)
+    return entries.get()
+
+
+# --- Events: actions --------------------------------------------------------------------------
+
+
+def test_publish_action_audits_and_shows_the_event_to_visitors(agent, staff):
+    event = EventFactory(draft=True, title="Atelier réparation de vélos")
+    assert "Atelier réparation de vélos" not in warm("/agenda/")
+
+    agent.post(changelist(Event), {"action": "publish", "_selected_action": [event.pk]})
+
+    audit = entry("event.publish", event)
+    assert (audit.actor, audit.from_state, audit.to_state) == (staff, "unpublished", "published")
+    page, cache_state = anonymous_page("/agenda/")
+    assert cache_state == "miss"
+    assert "Atelier réparation de vélos" in page.content.decode()
+    assert anonymous_page(event.get_absolute_url())[0].status_code == 200
+
+
+def test_unpublish_action_audits_and_hides_the_event_from_visitors(agent, staff):
+    event = EventFactory(title="Balade des jardins")
+    assert "Balade des jardins" in warm("/agenda/")
+    warm(event.get_absolute_url())
+
+    agent.post(changelist(Event), {"action": "unpublish", "_selected_action": [event.pk]})
+
+    audit = entry("event.unpublish", event)
+    assert (audit.actor, audit.from_state, audit.to_state) == (staff, "published", "unpublished")
+    assert "Balade des jardins" not in anonymous_page("/agenda/")[0].content.decode()
+    assert anonymous_page(event.get_absolute_url())[0].status_code == 404
+
+
+def test_publishing_a_published_event_is_refused_with_a_reason(agent):
+    event = EventFactory()
+    response = agent.post(
+        changelist(Event), {"action": "publish", "_selected_action": [event.pk]}, follow=True
+    )
+    assert "Cet événement est déjà publié." in response.content.decode()
+    assert not AuditEntry.objects.filter(verb="event.publish").exists()
+
+
+# --- Events: the change form --------------------------------------------------------------------
+
+
+def _full_event(capacity, confirmed, waiting):
+    event = EventFactory(capacity=capacity)
+    people = [UserFactory() for _ in range(confirmed + waiting)]
+    registrations = [registration_create(event=event, user=person) for person in people]
+    return event, registrations
+
+
+def test_raising_capacity_in_the_form_promotes_the_waiting_list(
+    agent, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    event, registrations = _full_event(capacity=2, confirmed=2, waiting=2)
+    first_waiting = registrations[2]
+    assert first_waiting.status == RegistrationStatus.WAITLISTED
+    warm(event.get_absolute_url())
+    form = agent.get(change_url(event))
+
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = agent.post(change_url(event), form_data(form, capacity=5))
+    assert response.status_code == 302
+
+    audit = entry("event.capacity", event)
+    assert (audit.actor, audit.from_state, audit.to_state) == (staff, "2", "5")
+    statuses = [Registration.objects.get(pk=r.pk).status for r in registrations]
+    assert statuses == [RegistrationStatus.CONFIRMED] * 4
+    assert AuditEntry.objects.filter(verb="registration.promote").count() == 2
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(r.user.email for r in registrations[2:])
+    event.refresh_from_db()
+    assert (event.capacity, event.seats_taken) == (5, 4)
+    page, cache_state = anonymous_page(event.get_absolute_url())
+    assert cache_state == "miss"
+    assert "1 sur 5 disponible<" in page.content.decode()
+
+
+def test_unlimited_capacity_confirms_everyone_waiting(agent):
+    event, registrations = _full_event(capacity=1, confirmed=1, waiting=2)
+    agent.post(change_url(event), form_data(agent.get(change_url(event)), capacity=None))
+    assert entry("event.capacity", event).to_state == "sans limite"
+    assert not Registration.objects.waitlisted().filter(event=event).exists()
+
+
+def test_lowering_capacity_below_the_confirmed_is_refused_next_to_the_field(agent):
+    event, _ = _full_event(capacity=5, confirmed=3, waiting=0)
+    before = warm(event.get_absolute_url())
+    response = agent.post(change_url(event), form_data(agent.get(change_url(event)), capacity=2))
+
+    assert response.status_code == 200  # the form again, with the reason
+    errors = response.context["adminform"].form.errors
+    assert "3 personnes ont déjà une place confirmée" in errors["capacity"][0]
+    assert "3 personnes ont déjà une place confirmée" in response.content.decode()
+    event.refresh_from_db()
+    assert event.capacity == 5
+    assert not AuditEntry.objects.filter(verb="event.capacity").exists()
+    assert anonymous_page(event.get_absolute_url())[0].content.decode() == before
+
+
+def test_a_capacity_refusal_met_at_save_time_keeps_nothing(agent, monkeypatch):
+    # A sign-up between the form's check and the save: the service refuses under its lock.
+    event, _ = _full_event(capacity=5, confirmed=3, waiting=0)
+    form = agent.get(change_url(event))
+    monkeypatch.setattr("pacte.admin.capacity_refusal", lambda **kwargs: None)
+    response = agent.post(change_url(event), form_data(form, capacity=2, title="Nouveau titre"), follow=True)
+    body = response.content.decode()
+    assert "3 personnes ont déjà une place confirmée" in body
+    assert "avec succès" not in body
+    event.refresh_from_db()
+    assert (event.capacity, event.title) == (5, event.title)
+    assert event.title != "Nouveau titre"
+    assert not AuditEntry.objects.filter(verb__startswith="event.").exists()
+
+
+def test_editing_an_event_is_audited_and_shown_to_visitors(agent, staff):
+    event = EventFactory(title="Atelier compost")
+    theme = ThemeFactory()
+    warm(event.get_absolute_url())
+    agent.post(
+        change_url(event),
+        form_data(agent.get(change_url(event)), title="Atelier lombricompost", themes=[theme.pk]),
+    )
+    audit = entry("event.update", event)
+    assert audit.actor == staff
+    assert audit.data == {"fields": ["title", "themes"]}
+    event.refresh_from_db()
+    assert list(event.themes.all()) == [theme]
+    page, cache_state = anonymous_page(event.get_absolute_url())
+    assert cache_state == "miss"
+    assert "Atelier lombricompost" in page.content.decode()
+
+
+def test_publishing_through_the_form_is_recorded_as_a_publication(agent):
+    event = EventFactory(draft=True, title="Nettoyage de berges")
+    warm("/agenda/")
+    agent.post(change_url(event), form_data(agent.get(change_url(event)), is_published="on"))
+    assert entry("event.publish", event).to_state == "published"
+    assert not AuditEntry.objects.filter(verb="event.update").exists()
+    assert "Nettoyage de berges" in anonymous_page("/agenda/")[0].content.decode()
+
+
+def test_adding_an_event_goes_through_the_service(agent, staff):
+    warm("/agenda/")
+    form = agent.get(reverse("admin:pacte_event_add"))
+    starts = timezone.now() + timedelta(days=3)
+    response = agent.post(
+        reverse("admin:pacte_event_add"),
+        form_data(
+            form,
+            title="Fresque du climat",
+            slug="fresque-du-climat",
+            action="clubs",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=3),
+            capacity="20",
+            is_published="on",
+            registration_required="on",
+            walk_in_count="0",
+        ),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event = Event.objects.get(slug="fresque-du-climat")
+    assert entry("event.create", event).actor == staff
+    assert "Fresque du climat" in anonymous_page("/agenda/")[0].content.decode()
+
+
+def test_deleting_an_event_with_registrations_is_refused(agent, staff):
+    event, _ = _full_event(capacity=5, confirmed=1, waiting=0)
+    url = reverse("admin:pacte_event_delete", args=[event.pk])
+    # Registrations are cancelled, never deleted: the confirmation page says why it cannot be done.
+    assert agent.get(url).context["perms_lacking"] == {"inscription"}
+    assert agent.post(url, {"post": "yes"}).status_code == 403
+    assert Event.objects.filter(pk=event.pk).exists()
+    # The service refuses too, for any other caller.
+    with pytest.raises(RefusedError, match="Des personnes sont inscrites"):
+        event_delete(event=event, by=staff)
+    assert not AuditEntry.objects.filter(verb="event.delete").exists()
+
+
+def test_deleting_an_event_without_registrations_is_audited(agent, staff):
+    event = EventFactory(title="Atelier annulé")
+    warm("/agenda/")
+    agent.post(reverse("admin:pacte_event_delete", args=[event.pk]), {"post": "yes"})
+    assert not Event.objects.filter(pk=event.pk).exists()
+    audit = AuditEntry.objects.get(verb="event.delete")
+    assert (audit.actor, audit.object_repr) == (staff, "Atelier annulé")
+    assert "Atelier annulé" not in anonymous_page("/agenda/")[0].content.decode()
+
+
+def test_attendance_in_the_event_form_goes_through_the_service(agent, staff):
+    event, registrations = _full_event(capacity=5, confirmed=2, waiting=0)
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    form = agent.get(change_url(event))
+    response = agent.post(change_url(event), form_data(form, **{"registrations-0-attended": "true"}))
+    assert response.status_code == 302
+    first = Registration.objects.get(pk=registrations[0].pk)
+    assert first.attended is True
+    audit = entry("registration.attendance", first)
+    assert (audit.actor, audit.to_state) == (staff, "present")
+
+
+def test_attendance_in_the_registration_form_goes_through_the_service(agent):
+    event, (registration,) = _full_event(capacity=5, confirmed=1, waiting=0)
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    agent.post(change_url(registration), form_data(agent.get(change_url(registration)), attended="false"))
+    registration.refresh_from_db()
+    assert registration.attended is False
+    assert entry("registration.attendance", registration).to_state == "absent"
+
+
+def test_cancel_action_promotes_and_shows_the_freed_place(agent, staff):
+    event, registrations = _full_event(capacity=2, confirmed=2, waiting=1)
+    warm(event.get_absolute_url())
+    agent.post(
+        changelist(Registration),
+        {"action": "cancel_registrations", "_selected_action": [registrations[0].pk, registrations[1].pk]},
+    )
+    assert AuditEntry.objects.filter(verb="registration.cancel", actor=staff).count() == 2
+    assert Registration.objects.get(pk=registrations[2].pk).status == RegistrationStatus.CONFIRMED
+    page, cache_state = anonymous_page(event.get_absolute_url())
+    assert cache_state == "miss"
+    assert "1 sur 2 disponible<" in page.content.decode()
+
+
+def test_registrations_cannot_be_deleted_in_the_admin(agent):
+    event, (registration,) = _full_event(capacity=5, confirmed=1, waiting=0)
+    assert agent.post(reverse("admin:pacte_registration_delete", args=[registration.pk])).status_code == 403
+
+
+# --- Memberships (those of clubs, with their history, are in tests/clubs/test_admin_services.py) --
+
+
+def test_membership_admin_role_change(agent, staff):
+    organisation = OrganisationFactory()
+    membership = Membership.objects.create(organisation=organisation, user=UserFactory())
+    agent.post(
+        change_url(membership),
+        form_data(agent.get(change_url(membership)), role=MembershipRole.REFERENT),
+    )
+    membership.refresh_from_db()
+    assert membership.role == MembershipRole.REFERENT
+    assert entry("membership.role", organisation).actor == staff
+
+
+def test_membership_admin_add_and_delete_are_audited(agent, staff):
+    organisation = OrganisationFactory()
+    person = UserFactory()
+    add = reverse("admin:pacte_membership_add")
+    agent.post(add, form_data(agent.get(add), user=person.pk, organisation=organisation.pk, role="membre"))
+    membership = Membership.objects.get(organisation=organisation, user=person)
+    assert entry("membership.add", organisation).data == {"user": person.pk}
+    agent.post(reverse("admin:pacte_membership_delete", args=[membership.pk]), {"post": "yes"})
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert entry("membership.remove", organisation).actor == staff
+
+
+# --- Private documents -----------------------------------------------------------------------------
+
+
+def test_document_added_in_the_admin_is_checked_and_audited(agent, staff):
+    add = reverse("admin:pacte_privatedocument_add")
+    pdf = SimpleUploadedFile("rib.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = agent.post(add, form_data(agent.get(add), title="RIB", file=pdf))
+    assert response.status_code == 302
+    document = PrivateDocument.objects.get()
+    assert document.content_type == "application/pdf"
+    assert entry("document.create", document).actor == staff
+
+    fake = SimpleUploadedFile("virus.pdf", b"MZ not a pdf", content_type="application/pdf")
+    response = agent.post(add, form_data(agent.get(add), title="Faux", file=fake))
+    assert response.status_code == 200
+    assert "n'est pas un document accepté" in response.context["adminform"].form.errors["file"][0]
+    assert PrivateDocument.objects.count() == 1
