@@ -211,7 +211,7 @@ def anonymous_page_cache(timeout: int, *, max_age: int = 60, query_params=(), ar
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not _serves_from_cache(request, query_params):
+            if not settings.PACTE_PAGE_CACHE or not _serves_from_cache(request, query_params):
                 return _private(view(request, *args, **kwargs))
             key = _page_key(request)
             try:

@@ -298,6 +298,9 @@ LOGGING = {
 
 PACTE_PAGE_SIZE = 20
 # Mounts /_bench/minimal/, the baseline view of `make bench` (bench/run.sh); off everywhere else.
+# The anonymous page cache (pacte/cache.py). Off only where a measure must see the views
+# themselves: the query-count tests.
+PACTE_PAGE_CACHE = env_bool("PACTE_PAGE_CACHE", True)
 PACTE_BENCH = env_bool("PACTE_BENCH", False)
 
 TESTING = env_bool("PACTE_TESTING", False)

@@ -33,3 +33,9 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Query-count tests measure the views, never a page served from the anonymous page cache."""
+    settings.PACTE_PAGE_CACHE = False

@@ -40,3 +40,7 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%d/%m/%Y %H:%M} · {self.verb} · {self.object_repr}"
+
+    @property
+    def actor_label(self) -> str:
+        return self.actor.audit_label if self.actor_id else "Le portail (tâche automatique)"

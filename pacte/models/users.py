@@ -63,6 +63,14 @@ class User(AbstractUser):
         return self.display_name
 
     @property
+    def audit_label(self) -> str:
+        """Who acted, as the change journal shows it: a deleted account keeps a pseudonym (its
+        number), so decisions stay attributable and two deleted accounts stay apart."""
+        if self.anonymised_at:
+            return f"Compte supprimé n° {self.pk}"
+        return f"{self.display_name} <{self.email}>"
+
+    @property
     def display_name(self) -> str:
         if self.anonymised_at:
             return "Compte supprimé"

@@ -3,7 +3,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import AuditEntry, Membership, Registration, User
+from ..models import Membership, Registration, User
 from .audit import audit_log
 
 
@@ -72,7 +72,8 @@ def user_delete_account(*, user: User, by) -> None:
     """Remove the person's identity; registrations and participation stay, counted anonymously.
 
     Registrations are detached from the user (user=NULL) rather than deleted, so indicators keep
-    their counts; live future registrations are cancelled first so their places are freed.
+    their counts; live future registrations are cancelled first so their places are freed. The
+    account row stays, anonymised, so the change journal still says which account decided.
     """
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
@@ -91,7 +92,8 @@ def user_delete_account(*, user: User, by) -> None:
     Membership.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
-    AuditEntry.objects.filter(actor=user).update(actor=None)
+    # The journal keeps pointing at the anonymised account: decisions on public money stay
+    # attributable to a pseudonymous "Compte supprimé n° …", never to nobody.
     audit_log(target=user, verb="user.delete", by=None, reason="Suppression demandée par la personne.")
 
     user.email = f"supprime-{uuid.uuid4().hex}@invalid.local"

@@ -12,7 +12,7 @@ from pacte.services.exchanges import reply_create, topic_create
 from tests.clubs.factories import ClubFactory, animator, image_upload, member
 from tests.factories import EventFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
 def _count(client, url):

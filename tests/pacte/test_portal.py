@@ -198,3 +198,17 @@ def test_periodic_tasks_come_from_the_declarations():
     celery_app.finalize()
     assert celery_app.conf.beat_schedule["event-reminders"]["task"] == "pacte.tasks.send_event_reminders"
     assert portal.beat_schedule().keys() <= celery_app.conf.beat_schedule.keys()
+
+
+def test_a_deleted_account_stays_attributable_in_the_journal():
+    from pacte.models import AuditEntry
+    from pacte.services.audit import audit_log
+
+    agent = UserFactory(is_staff=True)
+    event = EventFactory()
+    audit_log(target=event, verb="event.publish", by=agent)
+    user_delete_account(user=agent, by=agent)
+    entry = AuditEntry.objects.get(verb="event.publish")
+    assert entry.actor_id == agent.pk
+    assert entry.actor_label == f"Compte supprimé n° {agent.pk}"
+    assert agent.email not in entry.actor_label

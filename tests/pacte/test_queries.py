@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from pacte.services.registrations import registration_create
 from tests.factories import EventFactory, ThemeFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
 def _count(client, url):
