@@ -32,6 +32,7 @@ from .services import (
     practice_create,
     practice_reply_create,
     practice_report,
+    reports_to_hide,
 )
 
 # slug, name, type, commune, themes, summary, meeting place, schedule, animator e-mail, member e-mails
@@ -412,9 +413,12 @@ def seed_clubs(stdout=None) -> None:
                 practice_reply_create(practice=practice, author=replier, text=reply_text, by=replier)
 
     cop21 = created.get("club-cop21")
-    reporter = _user("lucas.petit")
-    if cop21 and reporter:
-        # One practice awaiting moderation, so the demo animator sees the queue.
+    reporters = [
+        person for person in map(_user, ("lucas.petit", "emma.chevalier", "asso", "thomas.martin")) if person
+    ]
+    if cop21 and reporters:
+        # One practice awaiting moderation, so the demo animator sees the queue: reported by as
+        # many distinct people as it takes to hide it.
         author = _user("hugo.girard")
         practice = practice_create(
             club=cop21,
@@ -423,9 +427,13 @@ def seed_clubs(stdout=None) -> None:
             text="Contactez-moi en privé pour une offre exceptionnelle sur des panneaux solaires.",
             by=author,
         )
-        practice_report(
-            practice=practice, reporter=reporter, reason="Ressemble à une publicité commerciale.", by=reporter
-        )
+        for reporter in reporters[: reports_to_hide()]:
+            practice_report(
+                practice=practice,
+                reporter=reporter,
+                reason="Ressemble à une publicité commerciale.",
+                by=reporter,
+            )
 
     now = timezone.now()
     for slug, author, title, body, replies in TOPICS:

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -11,6 +11,7 @@ from pacte.emails import send_templated_email
 from pacte.enums import Action, MembershipRole, OrganisationKind
 from pacte.images import ProcessedImage
 from pacte.models import Event, Membership, Organisation
+from pacte.ratelimit import rate_limit
 from pacte.services.audit import audit_log
 from pacte.services.errors import RefusedError
 from pacte.services.memberships import membership_add, membership_remove
@@ -473,6 +474,8 @@ def practice_create(
     _check_member(club=club, user=author, message="Rejoignez le club pour partager une pratique.")
     if len(photos) > MAX_PHOTOS:
         raise RefusedError(f"{MAX_PHOTOS} photos au plus par pratique.", code="too_many_photos")
+    rate_limit(by=author, action="clubs.practice")
+    rate_limit(by=author, action="clubs.upload", cost=len(photos))
     practice = Practice(club=club, author=author, title=title.strip(), text=text.strip())
     practice.full_clean()
     practice.save()
@@ -523,6 +526,7 @@ def practice_reply_create(*, practice: Practice, author, text: str, by) -> Pract
     _check_member(
         club=practice.club, user=author, message="Rejoignez le club pour répondre à cette pratique."
     )
+    rate_limit(by=author, action="clubs.practice_reply")
     reply = PracticeReply(practice=practice, author=author, text=text.strip())
     reply.full_clean()
     reply.save()
@@ -549,6 +553,12 @@ def practice_reply_set_hidden(*, reply: PracticeReply, hidden: bool, by, reason:
         reason=reason,
     )
     return reply
+
+
+def reports_to_hide() -> int:
+    """How many reports from distinct people take a practice off public pages on their own
+    (PACTE_REPORTS_TO_HIDE, 3 by default); animators and staff may hide it at any time."""
+    return max(1, int(settings.PACTE_REPORTS_TO_HIDE))
 
 
 @transaction.atomic
@@ -597,27 +607,44 @@ def practice_photo_delete(*, photo: PracticePhoto, by, reason: str = "") -> None
 
 @transaction.atomic
 def practice_report(*, practice: Practice, reporter, reason: str, by) -> PracticeReport:
-    """Anyone signed-in flags a published practice: it leaves public pages at once and the club's
-    animators are told; it comes back only if an animator or staff restores it."""
+    """Someone signed-in flags a published practice, once per person (a database constraint:
+    not again after a restore either).
+
+    The practice stays public until reports from PACTE_REPORTS_TO_HIDE distinct people are open
+    on it; it then leaves public pages and the club's animators are told, once. Restoring it
+    resolves the open reports, so the ones already counted can never hide it again. Reports are
+    rate-limited per account (pacte.ratelimit).
+    """
     if not getattr(reporter, "is_authenticated", False):
         raise RefusedError("Connectez-vous pour signaler une pratique.", code="anonymous")
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
     _check_public(practice)
     if practice.author_id == reporter.pk:
         raise RefusedError("Vous ne pouvez pas signaler votre propre pratique.", code="own_practice")
+    if PracticeReport.objects.filter(practice=practice, reporter=reporter).exists():
+        raise RefusedError("Vous avez déjà signalé cette pratique.", code="already_reported")
+    rate_limit(by=reporter, action="clubs.practice_report")
     report = PracticeReport(practice=practice, reporter=reporter, reason=reason.strip())
-    report.full_clean()
-    report.save()
+    report.full_clean(validate_constraints=False)  # the constraint is checked by the database
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:  # the same person, twice at once
+        raise RefusedError("Vous avez déjà signalé cette pratique.", code="already_reported") from None
+    audit_log(target=practice, verb="practice.report", by=by, reason=report.reason)
+    distinct_reporters = practice.reports.open().exclude(reporter=None).values("reporter").distinct().count()
+    if distinct_reporters < reports_to_hide():
+        return report
     practice.status = PracticeStatus.REPORTED
     practice.status_changed_at = timezone.now()
     practice.save(update_fields=["status", "status_changed_at", "updated_at"])
     audit_log(
         target=practice,
-        verb="practice.report",
-        by=by,
+        verb="practice.reported",
+        by=None,
         from_state=PracticeStatus.PUBLISHED,
         to_state=PracticeStatus.REPORTED,
-        reason=report.reason,
+        reason=f"{distinct_reporters} signalements",
     )
     animators = Membership.objects.referents().filter(organisation_id=practice.club.organisation_id)
     emails = list(animators.filter(user__is_active=True).values_list("user__email", flat=True))
@@ -629,6 +656,7 @@ def practice_report(*, practice: Practice, reporter, reason: str, by) -> Practic
                 "club": practice.club,
                 "practice": practice,
                 "report": report,
+                "report_count": distinct_reporters,
                 "manage_url": settings.SITE_URL + reverse("clubs:manage", args=[practice.club.slug]),
             },
         )
@@ -640,7 +668,13 @@ def _moderate(
 ) -> Practice:
     practice = Practice.objects.select_for_update().select_related("club").get(pk=practice.pk)
     _check_animator(club=practice.club, by=by)
-    if practice.status not in allowed_from:
+    # Keeping a published practice that has reports (below the threshold) dismisses them.
+    keeps_reported = (
+        to_state == PracticeStatus.PUBLISHED
+        and practice.status == PracticeStatus.PUBLISHED
+        and practice.reports.open().exists()
+    )
+    if practice.status not in allowed_from and not keeps_reported:
         raise RefusedError(
             "Cette pratique est déjà masquée."
             if to_state == PracticeStatus.HIDDEN
@@ -673,7 +707,9 @@ def practice_hide(*, practice: Practice, by, reason: str = "") -> Practice:
 
 @transaction.atomic
 def practice_restore(*, practice: Practice, by, reason: str = "") -> Practice:
-    """An animator of the club (or staff) puts a reported or hidden practice back on public pages."""
+    """An animator of the club (or staff) puts a reported or hidden practice back on public pages,
+    or keeps a published one that has reports; either way its open reports are resolved and never
+    count again."""
     return _moderate(
         practice=practice,
         to_state=PracticeStatus.PUBLISHED,

@@ -297,6 +297,11 @@ LOGGING = {
 }
 
 PACTE_PAGE_SIZE = 20
+# Reports from this many distinct people take a shared item (a club practice) off public pages
+# until its moderators decide; they may hide it themselves at any time.
+PACTE_REPORTS_TO_HIDE = int(os.environ.get("PACTE_REPORTS_TO_HIDE", "3"))
+# Per-account limits on posting actions, action -> "count/period" (pacte.ratelimit).
+PACTE_RATE_LIMITS = {}
 # Mounts /_bench/minimal/, the baseline view of `make bench` (bench/run.sh); off everywhere else.
 # The anonymous page cache (pacte/cache.py). Off only where a measure must see the views
 # themselves: the query-count tests.

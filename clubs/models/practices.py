@@ -189,7 +189,8 @@ class PracticeReportQuerySet(models.QuerySet):
 
 
 class PracticeReport(TimeStampedModel):
-    """Someone signed-in flagged a practice; it stays off public pages until an animator decides."""
+    """Someone signed-in flagged a practice; enough of them (from distinct people) take it off
+    public pages until an animator decides (clubs.services.practice_report)."""
 
     practice = models.ForeignKey(
         Practice, verbose_name="pratique", on_delete=models.CASCADE, related_name="reports"
@@ -220,6 +221,11 @@ class PracticeReport(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         verbose_name = "signalement"
         verbose_name_plural = "signalements"
+        constraints = [
+            # One report per person and practice, for good: a restored practice cannot be hidden
+            # again by the same people (NULL reporters, deleted accounts, do not collide).
+            models.UniqueConstraint(fields=["practice", "reporter"], name="practice_report_one_per_person"),
+        ]
 
     def __str__(self):
         return f"Signalement de « {self.practice} »"

@@ -1,6 +1,7 @@
 """The animators' pages: only référents of the club (and staff) reach them; others get a 404."""
 
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -10,7 +11,7 @@ from pacte.services.errors import RefusedError
 
 from ..enums import PracticeStatus
 from ..forms import ClubPresentationForm, MailingForm, MeetingForm
-from ..models import ClubMailing, Practice
+from ..models import ClubMailing, Practice, PracticeReport
 from ..services import club_mailing_create, club_meeting_create, club_update_presentation, mailing_audience
 from .common import managed_club_for, paginate
 
@@ -32,7 +33,11 @@ def club_manage(request, slug):
         "past": list(meetings.filter(starts_at__lt=now).order_by("-starts_at")[:10]),
         "to_moderate": list(
             Practice.objects.filter(club=club)
-            .exclude(status=PracticeStatus.PUBLISHED)
+            # Hidden or reported ones, and published ones with reports still below the threshold.
+            .filter(
+                ~Q(status=PracticeStatus.PUBLISHED)
+                | Q(pk__in=PracticeReport.objects.open().values("practice_id"))
+            )
             .select_related("author", "club__organisation")
             .prefetch_related("reports__reporter")
             .order_by("-status_changed_at", "-id")[:50]

@@ -146,7 +146,8 @@ def practice_report_view(request, slug, pk):
         else:
             messages.success(
                 request,
-                "Merci, la pratique est signalée. Elle n'est plus affichée en attendant que les animateurs du club la relisent.",
+                "Merci, votre signalement est transmis. Les animateurs du club relisent les pratiques "
+                "signalées ; au-delà de quelques signalements, elle n'est plus affichée en attendant leur décision.",
             )
             return redirect(club)
     return render(request, "clubs/practice_report.html", {"club": club, "practice": practice, "form": form})

@@ -1,6 +1,7 @@
 """Writes of the exchanges (topics, replies, moderation, notification choices)."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -9,6 +10,7 @@ from ..emails import send_templated_email
 from ..models import Membership, User
 from ..models.exchanges import ExchangeOptOut, Reply, Topic
 from ..permissions import acts_as_staff
+from ..ratelimit import rate_limit
 from .audit import audit_log
 from .errors import RefusedError
 
@@ -36,6 +38,7 @@ def topic_create(*, network: str, organisation=None, title: str, body: str, auth
     """Open a topic in `network` (scoped to `organisation` when given); refused to non-members."""
     if not may_take_part(user=author, organisation=organisation):
         raise RefusedError("Seuls les membres peuvent ouvrir un sujet ici.", code="not_member")
+    rate_limit(by=author, action="exchanges.topic")
     topic = Topic(
         network=network,
         organisation=organisation,
@@ -53,7 +56,8 @@ def topic_create(*, network: str, organisation=None, title: str, body: str, auth
 @transaction.atomic
 def reply_create(*, topic: Topic, body: str, author, by) -> Reply:
     """Add a reply and e-mail the topic's participants (its author and the people who replied),
-    except the reply's author, people who opted out, and people who left the organisation.
+    except the reply's author, people who opted out, and people who left the organisation; at
+    most one e-mail per topic and person every NOTIFICATION_WINDOW. Rate-limited per account.
 
     The e-mails leave after commit (send_templated_email); refused on a hidden topic or to a
     non-member.
@@ -63,6 +67,7 @@ def reply_create(*, topic: Topic, body: str, author, by) -> Reply:
         raise RefusedError("Ce sujet est masqué : on ne peut plus y répondre.", code="topic_hidden")
     if not may_take_part(user=author, organisation=topic.organisation):
         raise RefusedError("Seuls les membres peuvent répondre ici.", code="not_member")
+    rate_limit(by=author, action="exchanges.reply")
     reply = Reply(topic=topic, body=body.strip(), author=author)
     reply.full_clean()
     reply.save()
@@ -91,9 +96,26 @@ def topic_participants_to_notify(*, topic: Topic, exclude_user=None):
     return people
 
 
+# At most one e-mail per topic and person in this window: a lively thread sends one notice
+# ("new replies"), and the person reads the rest on the page.
+NOTIFICATION_WINDOW = 15 * 60
+
+
+def _claim_notification(*, topic: Topic, person) -> bool:
+    """True when `person` has not been told about `topic` in the current window (and now is)."""
+    try:
+        return cache.add(f"pacte:exchange-notice:{topic.pk}:{person.pk}", 1, NOTIFICATION_WINDOW)
+    except Exception:  # noqa: BLE001 — without the cache, tell rather than stay silent
+        return True
+
+
 def _notify_participants(*, topic: Topic, reply: Reply) -> int:
     topic_url = topic.get_absolute_url()
-    recipients = list(topic_participants_to_notify(topic=topic, exclude_user=reply.author))
+    recipients = [
+        person
+        for person in topic_participants_to_notify(topic=topic, exclude_user=reply.author)
+        if _claim_notification(topic=topic, person=person)
+    ]
     for person in recipients:
         send_templated_email(
             to=person.email,

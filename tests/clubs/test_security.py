@@ -1,11 +1,22 @@
 """The clubs' side of the security review (tests/pacte/test_security.py holds the kernel's)."""
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from clubs.services import club_mailing_create
+from clubs.enums import PracticeStatus
+from clubs.models import Practice, PracticeReport
+from clubs.services import (
+    club_mailing_create,
+    practice_create,
+    practice_hide,
+    practice_reply_create,
+    practice_report,
+    practice_restore,
+)
+from pacte.ratelimit import RateLimited
 from pacte.services.errors import RefusedError
-from tests.clubs.factories import ClubFactory, member
+from tests.clubs.factories import ClubFactory, PracticeFactory, animator, member
 from tests.factories import UserFactory
 from tests.pacte.test_allauth import login
 
@@ -40,3 +51,106 @@ def test_password_only_staff_cannot_run_a_club(client, settings, mailoutbox):
     client.force_login(UserFactory(staff=True))
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+# --- 3. reports: one per person, a threshold, a rate limit ----------------------------------
+
+
+def test_one_report_per_person_is_a_database_constraint():
+    practice = PracticeFactory()
+    reporter = UserFactory()
+    PracticeReport.objects.create(practice=practice, reporter=reporter, reason="Publicité")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PracticeReport.objects.create(practice=practice, reporter=reporter, reason="Encore")
+    # Deleted accounts (NULL reporter) keep their reports counted without colliding.
+    PracticeReport.objects.create(practice=practice, reporter=None, reason="a")
+    PracticeReport.objects.create(practice=practice, reporter=None, reason="b")
+
+
+def test_one_report_does_not_hide_a_practice_and_restored_practices_stay_restored(
+    settings, django_capture_on_commit_callbacks, mailoutbox
+):
+    settings.PACTE_REPORTS_TO_HIDE = 3
+    practice = PracticeFactory()
+    lead = animator(practice.club)
+    first = UserFactory()
+    practice_report(practice=practice, reporter=first, reason="Publicité", by=first)
+    practice.refresh_from_db()
+    assert practice.status == PracticeStatus.PUBLISHED
+    assert Practice.objects.visible().filter(pk=practice.pk).exists()
+    with pytest.raises(RefusedError, match="déjà signalé"):
+        practice_report(practice=practice, reporter=first, reason="Encore", by=first)
+
+    others = UserFactory.create_batch(2)
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in others:
+            practice_report(practice=practice, reporter=person, reason="Publicité", by=person)
+    practice.refresh_from_db()
+    assert practice.status == PracticeStatus.REPORTED
+    assert len(mailoutbox) == 1  # the animators are told once, when it leaves public pages
+
+    practice_restore(practice=practice, by=lead)
+    # The same three people cannot hide it again, and a fourth alone does not.
+    for person in [first, *others]:
+        with pytest.raises(RefusedError, match="déjà signalé"):
+            practice_report(practice=practice, reporter=person, reason="Encore", by=person)
+    newcomer = UserFactory()
+    practice_report(practice=practice, reporter=newcomer, reason="Publicité", by=newcomer)
+    practice.refresh_from_db()
+    assert practice.status == PracticeStatus.PUBLISHED
+
+
+def test_animator_keeps_a_published_practice_with_reports(settings):
+    settings.PACTE_REPORTS_TO_HIDE = 3
+    practice = PracticeFactory()
+    lead = animator(practice.club)
+    reporter = UserFactory()
+    practice_report(practice=practice, reporter=reporter, reason="Hors sujet", by=reporter)
+    practice_restore(practice=practice, by=lead, reason="Conforme")
+    assert practice.reports.open().count() == 0
+    practice_hide(practice=practice, by=lead, reason="Finalement non")
+    practice.refresh_from_db()
+    assert practice.status == PracticeStatus.HIDDEN
+
+
+def test_a_fresh_account_cannot_mass_report(client, mailoutbox):
+    club = ClubFactory()
+    animator(club)
+    practices = PracticeFactory.create_batch(18, club=club)
+    client.force_login(UserFactory())  # belongs to no club
+    refused = 0
+    for practice in practices:
+        response = client.post(
+            reverse("clubs:practice_report", args=[club.slug, practice.pk]), {"reason": "Spam"}
+        )
+        if response.status_code == 200:
+            assert "attendez" in response.content.decode()
+            refused += 1
+    assert refused == 18 - 5  # clubs.practice_report: 5 per hour
+    assert PracticeReport.objects.count() == 5
+    assert Practice.objects.visible().count() == 18
+    assert mailoutbox == []
+
+
+# --- 7. posting is rate-limited ---------------------------------------------------------------
+
+
+def test_practices_replies_and_uploads_are_rate_limited(client):
+    club = ClubFactory()
+    author = member(club)
+    practice = PracticeFactory(club=club)
+    for n in range(10):
+        practice_reply_create(practice=practice, author=author, text=f"Réponse {n}", by=author)
+    with pytest.raises(RateLimited, match="attendez .* minutes? avant de recommencer"):
+        practice_reply_create(practice=practice, author=author, text="Une de trop", by=author)
+    for n in range(5):
+        practice_create(club=club, author=author, title=f"Pratique {n}", text="Texte", by=author)
+    with pytest.raises(RateLimited):
+        practice_create(club=club, author=author, title="De trop", text="Texte", by=author)
+    # Through the page: the French message next to the form, what was typed kept.
+    client.force_login(author)
+    response = client.post(
+        reverse("clubs:practice_create", args=[club.slug]), {"title": "Mon compost", "text": "Détails"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "avant de recommencer" in body and 'value="Mon compost"' in body

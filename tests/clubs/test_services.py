@@ -252,20 +252,30 @@ def test_reply_members_only_and_moderation():
 def test_report_takes_practice_off_and_tells_animators(django_capture_on_commit_callbacks, mailoutbox):
     practice = PracticeFactory()
     lead = animator(practice.club)
-    reporter = UserFactory()  # anyone signed-in, member or not
+    reporters = UserFactory.create_batch(3)  # anyone signed-in, member or not
     with django_capture_on_commit_callbacks(execute=True):
-        report = practice_report(practice=practice, reporter=reporter, reason="Publicité", by=reporter)
+        for reporter in reporters[:2]:
+            practice_report(practice=practice, reporter=reporter, reason="Doublon", by=reporter)
+    practice.refresh_from_db()
+    # Below the threshold (3 distinct people by default): still public, nobody e-mailed.
+    assert practice.status == PracticeStatus.PUBLISHED and mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        report = practice_report(
+            practice=practice, reporter=reporters[2], reason="Publicité", by=reporters[2]
+        )
     practice.refresh_from_db()
     assert practice.status == PracticeStatus.REPORTED
     assert not Practice.objects.visible().exists()
     assert [m.to for m in mailoutbox] == [[lead.email]]
-    assert "Publicité" in mailoutbox[0].body
+    assert "Publicité" in mailoutbox[0].body and "3 personnes" in mailoutbox[0].body
     assert report.resolved_at is None
-    entry = AuditEntry.objects.for_object(practice).get(verb="practice.report")
-    assert (entry.from_state, entry.to_state, entry.reason) == ("published", "reported", "Publicité")
+    entry = AuditEntry.objects.for_object(practice).get(verb="practice.reported")
+    assert (entry.from_state, entry.to_state) == ("published", "reported")
+    assert AuditEntry.objects.for_object(practice).filter(verb="practice.report").count() == 3
 
 
-def test_report_refused_for_own_practice_already_reported_and_empty_reason():
+def test_report_refused_for_own_practice_already_reported_and_empty_reason(settings):
+    settings.PACTE_REPORTS_TO_HIDE = 1
     practice = PracticeFactory()
     with pytest.raises(RefusedError, match="propre"):
         practice_report(practice=practice, reporter=practice.author, reason="x", by=practice.author)

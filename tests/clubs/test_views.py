@@ -343,7 +343,8 @@ def test_report_page(client, world, role, status):
     assert client.get(url("practice_report", world.club, practice.pk)).status_code == status
 
 
-def test_report_takes_the_practice_off_public_pages(client, world):
+def test_report_takes_the_practice_off_public_pages(client, world, settings):
+    settings.PACTE_REPORTS_TO_HIDE = 1
     practice = PracticeFactory(club=world.club, title="Pratique douteuse")
     client.force_login(world.people["non_member"])
     body = client.post(url("practice_report", world.club, practice.pk), {"reason": ""}).content.decode()
@@ -351,7 +352,7 @@ def test_report_takes_the_practice_off_public_pages(client, world):
     response = client.post(
         url("practice_report", world.club, practice.pk), {"reason": "Publicité"}, follow=True
     )
-    assert "la pratique est signalée" in response.content.decode()
+    assert "votre signalement est transmis" in response.content.decode()
     client.logout()
     assert "Pratique douteuse" not in client.get("/clubs/pratiques/").content.decode()
     assert "Pratique douteuse" not in client.get(world.club.get_absolute_url()).content.decode()

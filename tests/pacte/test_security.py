@@ -7,7 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pacte.permissions import acts_as_staff
+from pacte.ratelimit import RateLimited, parse_limit, rate_limit
 from pacte.services.documents import private_document_create
+from pacte.services.exchanges import reply_create, topic_create
 from tests.factories import EventFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.pacte.test_allauth import PASSWORD, login, totp_code
 
@@ -129,3 +131,49 @@ def test_acts_as_staff_is_the_one_decision(settings):
     assert not acts_as_staff(UserFactory())
     settings.PACTE_STAFF_REQUIRE_2FA = False
     assert acts_as_staff(UserFactory(staff=True, second_factor=False))
+
+
+# --- 7. per-account rate limits and grouped notifications -----------------------------------
+
+
+def test_rate_limit_helper_counts_per_account_and_action_and_says_when_to_retry(settings):
+    settings.PACTE_RATE_LIMITS = {"test.action": "3/10m", "test.off": ""}
+    alice, bob = UserFactory(), UserFactory()
+    for _ in range(3):
+        rate_limit(by=alice, action="test.action")
+    with pytest.raises(RateLimited) as refused:
+        rate_limit(by=alice, action="test.action")
+    assert "attendez 10 minutes avant de recommencer" in refused.value.messages[0]
+    assert 590 <= refused.value.retry_after <= 600
+    rate_limit(by=bob, action="test.action")  # another account has its own count
+    for _ in range(50):
+        rate_limit(by=alice, action="test.off")  # switched off by the setting
+    with pytest.raises(RateLimited):
+        rate_limit(by=bob, action="test.action", cost=3)  # a cost counts several at once
+    assert parse_limit("5/h") == (5, 3600) and parse_limit("10/5m") == (10, 300)
+
+
+def test_topics_and_replies_are_rate_limited_and_notices_grouped(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    organisation = OrganisationFactory()
+    opener, replier = (MembershipFactory(organisation=organisation).user for _ in range(2))
+    topics = []
+    for n in range(5):
+        topics.append(
+            topic_create(
+                network="relais", organisation=organisation, title=f"S{n}", body="?", author=opener, by=opener
+            )
+        )
+    with pytest.raises(RateLimited):
+        topic_create(
+            network="relais", organisation=organisation, title="S", body="?", author=opener, by=opener
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(10):
+            reply_create(topic=topics[0], body=f"Réponse {n}", author=replier, by=replier)
+        with pytest.raises(RateLimited, match="avant de recommencer"):
+            reply_create(topic=topics[0], body="Une de trop", author=replier, by=replier)
+    # Ten replies, one e-mail to the topic's author: at most one per topic per quarter hour.
+    assert [m.to for m in mailoutbox] == [[opener.email]]
