@@ -307,10 +307,11 @@ def test_practice_hide_and_restore_actions_show_on_public_pages(agent, staff):
     assert "Compost en bac collectif" in anonymous_page("/clubs/pratiques/")[0].content.decode()
 
 
-def test_report_action_restores_the_practice_on_public_pages(agent, staff):
+def test_report_action_restores_the_practice_on_public_pages(agent, staff, settings):
     from clubs.models import PracticeReport
     from clubs.services import practice_report
 
+    settings.PACTE_REPORTS_TO_HIDE = 1  # this one report takes it off public pages
     practice = PracticeFactory(title="Récupérateur d'eau de pluie")
     practice_report(practice=practice, reporter=member(practice.club), reason="Hors sujet", by=None)
     assert "eau de pluie" not in warm("/clubs/pratiques/")
