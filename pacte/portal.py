@@ -24,7 +24,9 @@ What a declaration can state (all optional):
 - `beat_schedule`: the app's periodic Celery tasks (reminders, releases, sendings);
 - `open_data()`: the files the app publishes on `/donnees/`;
 - `organisation_sections(request, organisation)`: blocks of an organisation's public page
-  (`/structures/<slug>/`); `commune_sections(request, commune)`: blocks of a commune's page.
+  (`/structures/<slug>/`); `commune_sections(request, commune)`: blocks of a commune's page;
+- `personal_data_sections()`: what the app adds to the personal-data page (`/donnees-personnelles/`):
+  the data it keeps, why and for how long.
 """
 
 from __future__ import annotations
@@ -186,6 +188,9 @@ class PortalApp(AppConfig):
     def commune_sections(self, request, commune) -> Iterable[PageSection]:
         return ()
 
+    def personal_data_sections(self) -> Iterable[PageSection]:
+        return ()
+
 
 def portal_apps() -> list[PortalApp]:
     """The declarations of the installed apps, in `INSTALLED_APPS` order (the kernel first)."""
@@ -285,6 +290,11 @@ def organisation_sections(request, organisation) -> list[PageSection]:
 
 def commune_sections(request, commune) -> list[PageSection]:
     sections = [s for app in portal_apps() for s in app.commune_sections(request, commune)]
+    return sorted(sections, key=lambda section: section.position)
+
+
+def personal_data_sections() -> list[PageSection]:
+    sections = [s for app in portal_apps() for s in app.personal_data_sections()]
     return sorted(sections, key=lambda section: section.position)
 
 

@@ -83,18 +83,21 @@ def home(request):
     )
 
 
-def _static_page(template):
+def _static_page(template, context=dict):
     @login_not_required
     @require_GET
     @anonymous_page_cache(3600, areas=["agenda"])
     def view(request):
-        return render(request, template)
+        return render(request, template, context())
 
     return view
 
 
 accessibility = _static_page("pacte/accessibilite.html")
-personal_data = _static_page("pacte/donnees_personnelles.html")
+# Each app says what personal data it keeps (PortalApp.personal_data_sections).
+personal_data = _static_page(
+    "pacte/donnees_personnelles.html", lambda: {"app_sections": portal.personal_data_sections()}
+)
 legal_notice = _static_page("pacte/mentions_legales.html")
 
 

@@ -212,3 +212,10 @@ def test_a_deleted_account_stays_attributable_in_the_journal():
     assert entry.actor_id == agent.pk
     assert entry.actor_label == f"Compte supprimé n° {agent.pk}"
     assert agent.email not in entry.actor_label
+
+
+def test_personal_data_page_shows_what_each_app_declares(client, monkeypatch):
+    section = portal.PageSection(title="Données de l'app", template="components/messages.html")
+    monkeypatch.setattr(portal, "personal_data_sections", lambda: [section])
+    page = client.get("/donnees-personnelles/").content.decode()
+    assert "<h2>Données de l&#x27;app</h2>" in page or "<h2>Données de l'app</h2>" in page
