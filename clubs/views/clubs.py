@@ -8,7 +8,7 @@ from pacte.cache import anonymous_page_cache
 from pacte.enums import Action, MembershipRole
 from pacte.models import Event, ExchangeNetwork, Membership, Topic, User
 from pacte.permissions import acts_as_staff
-from pacte.services.errors import RefusedError
+from pacte.views.helpers import action_service
 
 from ..filters import ClubFilter
 from ..models import Club, ClubMembershipRecord, Practice
@@ -74,24 +74,16 @@ def club_detail(request, slug):
 @require_POST
 def club_join_view(request, slug):
     club = club_for(request, slug)
-    try:
-        club_join(club=club, user=request.user, by=request.user)
-    except RefusedError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, f"Bienvenue au club « {club.name} » !")
+    success = f"Bienvenue au club « {club.name} » !"
+    action_service(request, club_join, success=success, club=club, user=request.user, by=request.user)
     return redirect(club)
 
 
 @require_POST
 def club_leave_view(request, slug):
     club = club_for(request, slug)
-    try:
-        club_leave(club=club, user=request.user, by=request.user)
-    except RefusedError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, f"Vous avez quitté le club « {club.name} ».")
+    success = f"Vous avez quitté le club « {club.name} »."
+    action_service(request, club_leave, success=success, club=club, user=request.user, by=request.user)
     return redirect(club)
 
 

@@ -1,9 +1,8 @@
 """Helpers shared by the clubs views: every object is fetched through a user-scoped queryset."""
 
-from django.conf import settings
-from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+
+from pacte.views.helpers import int_or_404, paginate  # noqa: F401 — the kernel's, re-exported
 
 from ..models import Club
 
@@ -27,17 +26,3 @@ def managed_club_for(request, slug) -> Club:
 def members_only(request, club, message: str):
     """The 403 page a non-member gets on a members-only page, with the way to join."""
     return render(request, "clubs/members_only.html", {"club": club, "message": message}, status=403)
-
-
-def paginate(request, queryset):
-    page = Paginator(queryset, settings.PACTE_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
-
-
-def int_or_404(value) -> int:
-    """An id posted by a form; anything else is a 404 rather than a server error."""
-    if value is None or not str(value).isdigit():
-        raise Http404("Identifiant invalide.")
-    return int(value)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from pacte.enums import Action
 from pacte.models import Event, ExchangeNetwork, Membership, Topic
-from pacte.services.errors import RefusedError
+from pacte.views.helpers import form_service
 
 from ..enums import PracticeStatus
 from ..forms import ClubPresentationForm, MailingForm, MeetingForm
@@ -63,11 +63,10 @@ def club_edit(request, slug):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         themes = data.pop("themes")
-        try:
-            club_update_presentation(club=club, by=request.user, themes=themes, **data)
-        except RefusedError as error:
-            form.add_error(None, error.messages[0])
-        else:
+        done, _ = form_service(
+            form, club_update_presentation, club=club, by=request.user, themes=themes, **data
+        )
+        if done:
             messages.success(request, "La présentation du club est enregistrée.")
             return redirect(club)
     return render(request, "clubs/club_edit.html", {"club": club, "form": form})
@@ -83,11 +82,8 @@ def meeting_create(request, slug):
     }
     form = MeetingForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            event = club_meeting_create(club=club, by=request.user, **form.cleaned_data)
-        except RefusedError as error:
-            form.add_error(None, error.messages[0])
-        else:
+        done, event = form_service(form, club_meeting_create, club=club, by=request.user, **form.cleaned_data)
+        if done:
             messages.success(request, "La rencontre est publiée dans l'agenda.")
             return redirect(event)
     return render(request, "clubs/meeting_form.html", {"club": club, "form": form})
@@ -97,11 +93,8 @@ def mailing_create(request, slug):
     club = managed_club_for(request, slug)
     form = MailingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            club_mailing_create(club=club, by=request.user, **form.cleaned_data)
-        except RefusedError as error:
-            form.add_error(None, error.messages[0])
-        else:
+        done, _ = form_service(form, club_mailing_create, club=club, by=request.user, **form.cleaned_data)
+        if done:
             messages.success(request, "Votre e-mail part vers les membres du club.")
             return redirect("clubs:manage", slug=club.slug)
     return render(

@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -13,6 +11,7 @@ from ..ical import calendar
 from ..models import Event, Registration
 from ..services.errors import RefusedError
 from ..services.registrations import event_record_attendance, registration_cancel, registration_create
+from .helpers import paginate
 
 ICAL_MAX_EVENTS = 500
 
@@ -27,16 +26,8 @@ def _agenda_filter(request):
 @anonymous_page_cache(60, query_params=[*EventFilter.base_filters, "page"], areas=["agenda"])
 def event_list(request):
     event_filter = _agenda_filter(request)
-    paginator = Paginator(event_filter.qs, settings.PACTE_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filter": event_filter,
-        "page": page,
-        "events": page.object_list,
-        "query": query.urlencode(),
-    }
+    page, query = paginate(request, event_filter.qs)
+    context = {"filter": event_filter, "page": page, "events": page.object_list, "query": query}
     template = "pacte/includes/_event_results.html" if request.htmx else "pacte/agenda_list.html"
     return render(request, template, context)
 

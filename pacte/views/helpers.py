@@ -1,0 +1,53 @@
+"""Small helpers every app's views share: pagination, posted ids, and calling a service.
+
+The service helpers make the one pattern of the portal's views explicit: a view validates a form,
+calls one service, and shows a refusal (`RefusedError`, a reason in French) where the person will
+read it, next to the form they filled (`form_service`) or as a message on the page they come back
+to (`action_service`), without losing anything they typed.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+
+from ..services.errors import RefusedError
+
+
+def paginate(request, queryset, per_page: int | None = None):
+    """The requested page of `queryset` (out-of-range numbers give the last page) and the query
+    string of the other parameters, for the pagination links."""
+    page = Paginator(queryset, per_page or settings.PACTE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def int_or_404(value) -> int:
+    """An id posted by a form; anything else is a 404 rather than a server error."""
+    if value is None or not str(value).isdigit() or len(str(value)) > 18:
+        raise Http404("Identifiant invalide.")
+    return int(value)
+
+
+def form_service(form, service, /, **kwargs) -> tuple[bool, object]:
+    """Call `service(**kwargs)` for a valid `form`: (True, result), or (False, None) with the refusal
+    added to the form as a non-field error, so the page is shown again with the form as typed."""
+    try:
+        return True, service(**kwargs)
+    except RefusedError as error:
+        form.add_error(None, error.messages[0])
+        return False, None
+
+
+def action_service(request, service, /, *, success: str = "", **kwargs) -> tuple[bool, object]:
+    """Call `service(**kwargs)` for a one-button action: the success or the refusal becomes a
+    message shown on the next page. Returns (done, result)."""
+    try:
+        result = service(**kwargs)
+    except RefusedError as error:
+        messages.error(request, error.messages[0])
+        return False, None
+    if success:
+        messages.success(request, success)
+    return True, result
