@@ -13,10 +13,13 @@ def private_storage():
 
 class PrivateDocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff, the uploader and the owning organisation's référents; nobody else."""
+        """Staff who may read private documents (their group gives them `view_privatedocument`:
+        DACTE administration, subsidy instruction), the uploader and the owning organisation's
+        référents; nobody else. Staff of another team (Atelier, letter) see only their own uploads:
+        a subsidy file or a RIB is not theirs to read."""
         if not user.is_authenticated:
             return self.none()
-        if acts_as_staff(user):
+        if acts_as_staff(user) and user.has_perm("pacte.view_privatedocument"):
             return self
         return self.filter(models.Q(uploaded_by=user) | referent_q(user, "organisation__")).distinct()
 

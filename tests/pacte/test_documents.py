@@ -51,6 +51,14 @@ def test_document_types_checked_by_content():
         )
 
 
+def _staff_in(group_name):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
 def test_private_document_permission_matrix(client, settings):
     organisation = OrganisationFactory()
     referent = MembershipFactory(organisation=organisation, referent=True).user
@@ -66,7 +74,11 @@ def test_private_document_permission_matrix(client, settings):
         (MembershipFactory(organisation=organisation).user, 404),  # a plain member
         (MembershipFactory(referent=True).user, 404),  # référent of another organisation
         (referent, 200),
-        (UserFactory(staff=True), 200),
+        (_staff_in("Instruction des subventions"), 200),
+        (_staff_in("DACTE administration"), 200),
+        # Staff of another team: a subsidy file or a RIB is not theirs to read.
+        (_staff_in("Gestion de l'Atelier"), 404),
+        (UserFactory(staff=True), 404),
     ]
     for user, expected in cases:
         client.force_login(user)

@@ -110,15 +110,22 @@ def test_password_only_staff_has_no_staff_power_on_the_site(client, settings, pr
         reverse("agenda:detail", args=[draft.slug]): 404,
     }
 
-    # The password alone, through the real login: a citizen's powers.
+    # The password alone, through the real login: a citizen's powers. (The account is in the
+    # DACTE group, so the documents' own permission is not what refuses it.)
+    from django.contrib.auth.models import Group
+
+    dacte = Group.objects.get(name="DACTE administration")
     staff = UserFactory(staff=True, second_factor=False)
+    staff.groups.add(dacte)
     assert login(client, staff.email).status_code == 302
     for url, status in urls.items():
         assert client.get(url).status_code == status, url
 
     # The same account once its session passed the second factor.
     client.logout()
-    client.force_login(UserFactory(staff=True))
+    with_second_factor = UserFactory(staff=True)
+    with_second_factor.groups.add(dacte)
+    client.force_login(with_second_factor)
     for url in urls:
         assert client.get(url).status_code == 200, url
 
