@@ -34,6 +34,7 @@ urlpatterns = [
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("donnees-personnelles/", pages.personal_data, name="personal_data"),
     path("mentions-legales/", pages.legal_notice, name="legal_notice"),
+    path("donnees/", pages.open_data, name="open_data"),
     path("sante/", pages.health, name="health"),
 ]
 

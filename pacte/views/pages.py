@@ -103,6 +103,15 @@ legal_notice = _static_page("pacte/mentions_legales.html")
 
 @login_not_required
 @require_GET
+@anonymous_page_cache(600)
+def open_data(request):
+    """The portal's open-data page: the files every app declares (`PortalApp.open_data`)."""
+    files = [{"file": item, "url": reverse(item.url_name)} for item in portal.open_data()]
+    return render(request, "pacte/open_data.html", {"files": files})
+
+
+@login_not_required
+@require_GET
 def health(request):
     """State of the database, the cache and the broker, for operators (HTTP 503 when one is down)."""
     checks = {}

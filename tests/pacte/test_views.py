@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
         "/accessibilite/",
         "/donnees-personnelles/",
         "/mentions-legales/",
+        "/donnees/",
         "/comptes/signup/",
         "/comptes/login/",
     ],
@@ -169,3 +170,15 @@ def test_staff_with_2fa_relaxed_reaches_admin(client, settings):
     settings.PACTE_STAFF_REQUIRE_2FA = False
     client.force_login(UserFactory(staff=True, is_superuser=True))
     assert client.get("/admin/pacte/event/").status_code == 200
+
+
+def test_open_data_page_lists_the_files_apps_declare(client, monkeypatch):
+    from pacte import portal
+
+    declared = portal.OpenDataFile(
+        title="Inscriptions par mois", description="Nombre d'inscriptions confirmées.", url_name="agenda:ical"
+    )
+    monkeypatch.setattr(portal, "open_data", lambda: [declared])
+    body = client.get("/donnees/").content.decode()
+    assert "Inscriptions par mois" in body and 'href="/agenda/agenda.ics"' in body
+    assert "Licence Ouverte" in body
