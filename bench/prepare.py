@@ -27,7 +27,7 @@ from django.db.models import Count, Q  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from pacte.enums import RegistrationStatus  # noqa: E402
-from pacte.models import Event, Registration, User  # noqa: E402
+from pacte.models import Event, Organisation, Registration, User  # noqa: E402
 
 # seed_scale names what it creates "charge-…" (pacte/demo.py).
 PER_SCALE = {"users": 500, "events": 20, "registrations": 2000}
@@ -83,6 +83,9 @@ def pages() -> list[tuple[str, str]]:
     event = busiest_event()
     if event is not None:
         found.append((f"événement ({event.live} inscriptions)", event.get_absolute_url()))
+    organisation = Organisation.objects.active().exclude(kind="club").order_by("pk").first()
+    if organisation is not None:
+        found.append(("structure", reverse("organisation_detail", args=[organisation.slug])))
     return found + club_pages()
 
 

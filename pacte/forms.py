@@ -1,7 +1,10 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 
-from .enums import PublicCategory
-from .models import Commune, User
+from .enums import MembershipRole, PublicCategory
+from .images import process_image
+from .models import Commune, Event, Organisation, Theme, User
 
 
 class CommuneChoiceField(forms.ModelChoiceField):
@@ -60,3 +63,124 @@ class AttendanceForm(forms.Form):
             widget=forms.CheckboxSelectMultiple,
             choices=[(r.pk, r.user.display_name if r.user_id else "Compte supprimé") for r in registrations],
         )
+
+
+# --- Ma structure -----------------------------------------------------------------------------
+
+
+def _themes_field():
+    return forms.ModelMultipleChoiceField(
+        label="Thèmes",
+        queryset=Theme.objects.active(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class LogoField(forms.FileField):
+    """An image checked by content and re-encoded without metadata (pacte.images)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        if not uploaded or uploaded is initial:
+            return None
+        return process_image(uploaded)
+
+
+class OrganisationPageForm(forms.ModelForm):
+    """What a référent edits on the organisation's public page."""
+
+    themes = _themes_field()
+    commune = forms.ModelChoiceField(
+        label="Commune", queryset=Commune.objects.all(), required=False, empty_label="Hors de la Métropole"
+    )
+    logo = LogoField(
+        label="Logo",
+        required=False,
+        help_text="JPEG, PNG, WebP ou GIF. Les métadonnées de l'image (position GPS…) sont retirées.",
+    )
+    remove_logo = forms.BooleanField(label="Retirer le logo actuel", required=False)
+
+    class Meta:
+        model = Organisation
+        fields = ["summary", "description", "email", "phone", "website", "commune", "themes"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {
+            "summary": "Une ou deux phrases, reprises dans les listes.",
+            "website": "Adresse complète, par exemple https://exemple.fr.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.logo:
+            del self.fields["remove_logo"]
+        self.fields["description"].max_length = 10000
+        self.fields["description"].validators.append(MaxLengthValidator(10000))
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Adresse e-mail",
+        help_text="Si la personne a déjà un compte, elle est ajoutée tout de suite ; sinon elle reçoit "
+        "une invitation par e-mail pour créer son compte et rejoindre la structure.",
+    )
+    role = forms.ChoiceField(label="Rôle", choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
+
+
+class EventProposalForm(forms.ModelForm):
+    """A référent's event: the DACTE publishes it, unless the organisation publishes directly."""
+
+    themes = _themes_field()
+    commune = forms.ModelChoiceField(
+        label="Commune", queryset=Commune.objects.all(), required=False, empty_label="Non précisée"
+    )
+    capacity = forms.IntegerField(
+        label="Places",
+        required=False,
+        min_value=1,
+        max_value=10000,
+        help_text="Laisser vide pour un nombre illimité.",
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "action",
+            "summary",
+            "description",
+            "themes",
+            "starts_at",
+            "ends_at",
+            "place",
+            "address",
+            "commune",
+            "registration_required",
+            "capacity",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {"starts_at": "Date et heure, par exemple 14/03/2027 18:30."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean(self):
+        data = super().clean()
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if starts_at and starts_at <= timezone.now():
+            self.add_error("starts_at", "La date de début doit être dans le futur.")
+        if starts_at and ends_at and ends_at < starts_at:
+            self.add_error("ends_at", "La fin doit venir après le début.")
+        return data

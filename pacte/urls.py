@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from .portal import portal_apps
-from .views import agenda, documents, my_space, pages
+from .views import agenda, documents, my_space, organisations, pages
 
 agenda_patterns = (
     [
@@ -18,6 +18,39 @@ agenda_patterns = (
     "agenda",
 )
 
+# "Ma structure": the référents' space of one organisation.
+organisation_manage_patterns = [
+    path("", organisations.organisation_manage, name="organisation_manage"),
+    path("membres/", organisations.organisation_members, name="organisation_members"),
+    path(
+        "membres/<int:pk>/retirer/",
+        organisations.organisation_member_remove_view,
+        name="organisation_member_remove",
+    ),
+    path("membres/<int:pk>/role/", organisations.organisation_member_role, name="organisation_member_role"),
+    path(
+        "invitations/<int:pk>/retirer/",
+        organisations.organisation_invitation_withdraw,
+        name="organisation_invitation_withdraw",
+    ),
+    path("evenements/", organisations.organisation_events, name="organisation_events"),
+    path(
+        "evenements/proposer/",
+        organisations.organisation_event_propose_view,
+        name="organisation_event_propose",
+    ),
+    path(
+        "evenements/<slug:event_slug>/inscrits/",
+        organisations.organisation_event_registrants,
+        name="organisation_event_registrants",
+    ),
+    path(
+        "evenements/<slug:event_slug>/inscrits.csv",
+        organisations.organisation_event_registrants_csv,
+        name="organisation_event_registrants_csv",
+    ),
+]
+
 admin.site.site_header = "Administration du portail PACTE"
 admin.site.site_title = "PACTE · administration"
 admin.site.index_title = "Gestion du programme"
@@ -28,6 +61,11 @@ urlpatterns = [
     path("mon-espace/", my_space.my_space, name="my_space"),
     path("mon-espace/mes-donnees.json", my_space.my_data_export, name="my_data_export"),
     path("mon-espace/supprimer-mon-compte/", my_space.my_account_delete, name="my_account_delete"),
+    path("mon-espace/structures/<slug:slug>/", include(organisation_manage_patterns)),
+    path(
+        "structures/invitation/<str:token>/", organisations.invitation_accept_view, name="invitation_accept"
+    ),
+    path("structures/<slug:slug>/", organisations.organisation_detail, name="organisation_detail"),
     path("documents/<int:pk>/", documents.private_document, name="private_document"),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),

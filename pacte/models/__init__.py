@@ -4,7 +4,7 @@ from .documents import PrivateDocument
 from .events import Event, Registration
 from .exchanges import ExchangeNetwork, ExchangeOptOut, Reply, Topic
 from .geo import Commune, CommuneOutline
-from .organisations import Membership, Organisation
+from .organisations import Invitation, Membership, Organisation
 from .themes import Theme
 from .users import User
 
@@ -15,6 +15,7 @@ __all__ = [
     "Event",
     "ExchangeNetwork",
     "ExchangeOptOut",
+    "Invitation",
     "Membership",
     "Organisation",
     "PrivateDocument",

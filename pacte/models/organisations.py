@@ -1,6 +1,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from ..enums import MembershipRole, OrganisationKind
 from ..permissions import acts_as_staff
@@ -63,6 +64,13 @@ class Organisation(TimeStampedModel):
     )
     siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret])
     is_active = models.BooleanField("active", default=True)
+    # Staff decide, per organisation, whether its référents' events skip the DACTE's review.
+    publishes_events_directly = models.BooleanField(
+        "publie ses événements sans relecture",
+        default=False,
+        help_text="Les événements proposés par ses référents paraissent aussitôt dans l'agenda, "
+        "sans attendre la publication par la DACTE.",
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -76,10 +84,11 @@ class Organisation(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        # The app that shows this kind of organisation says where (its portal declaration).
+        # The app that shows this kind of organisation says where (its portal declaration);
+        # otherwise the kernel's public page of any organisation.
         from ..portal import organisation_url
 
-        return organisation_url(self) or ""
+        return organisation_url(self) or reverse("organisation_detail", args=[self.slug])
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -119,3 +128,51 @@ def referent_q(user, prefix: str = "") -> Q:
             f"{prefix}memberships__role": MembershipRole.REFERENT,
         }
     )
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True)
+
+
+class Invitation(TimeStampedModel):
+    """An invitation to join an organisation, sent to an address that has no account yet.
+
+    The link in the e-mail carries the invitation's id signed with a timestamp (pacte.services.
+    organisations); the row says it is still pending, so a used or withdrawn link is refused.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="structure", on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField("adresse invitée")
+    role = models.CharField(
+        "rôle", max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    invited_by = models.ForeignKey(
+        "pacte.User",
+        verbose_name="invitée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+        constraints = [
+            # One pending invitation per address and organisation: a second one is refused.
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="invitation_one_pending_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
