@@ -201,10 +201,9 @@ def organisation_member_role(request, slug, pk):
     else:
         label = "référent" if role == MembershipRole.REFERENT else "membre"
         messages.success(request, f"{membership.user.display_name} est maintenant {label}.")
-    if membership.user_id == request.user.pk and role != MembershipRole.REFERENT:
-        # No longer a référent: Ma structure is closed to them now (unless staff).
-        if not Organisation.objects.editable_by(request.user).filter(pk=organisation.pk).exists():
-            return redirect("my_space")
+    # No longer a référent: Ma structure is closed to them now (unless staff).
+    if not Organisation.objects.editable_by(request.user).filter(pk=organisation.pk).exists():
+        return redirect("my_space")
     return redirect("organisation_members", slug=organisation.slug)
 
 
