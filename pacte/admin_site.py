@@ -15,6 +15,17 @@ from .permissions import acts_as_staff
 
 
 class PortalAdminSite(admin.AdminSite):
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every model admin, the apps' and the libraries', speaks natural French (pacte.admin_french).
+        from .admin_french import FrenchModelAdmin
+
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, FrenchModelAdmin):
+            admin_class = type(
+                admin_class.__name__, (FrenchModelAdmin, admin_class), {"__module__": admin_class.__module__}
+            )
+        return super().register(model_or_iterable, admin_class, **options)
+
     def has_permission(self, request):
         # Not just is_staff: the session must have passed the second factor (pacte.permissions).
         return acts_as_staff(request.user)
