@@ -3,9 +3,10 @@ a reason); history rows (memberships, mailings, reports) are read-only. Clubs, p
 replies are deactivated or hidden rather than deleted, so the figures and the history hold."""
 
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils.html import format_html
 
+from pacte.admin_french import titled
 from pacte.admin_tools import ServiceModelAdmin, mark_formset_saved, refusal_text, run_each
 from pacte.services.errors import RefusedError
 
@@ -33,6 +34,36 @@ from .services import (
 )
 
 
+class CurrentMemberFilter(admin.SimpleListFilter):
+    title = "adhésion"
+    parameter_name = "adhesion"
+
+    def lookups(self, request, model_admin):
+        return [("en-cours", "Membres actuels"), ("terminee", "Anciens membres")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "en-cours":
+            return queryset.filter(left_at__isnull=True)
+        if self.value() == "terminee":
+            return queryset.filter(left_at__isnull=False)
+        return queryset
+
+
+class ReportOpenFilter(admin.SimpleListFilter):
+    title = "traitement"
+    parameter_name = "traitement"
+
+    def lookups(self, request, model_admin):
+        return [("a-traiter", "À traiter"), ("traites", "Traités")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "a-traiter":
+            return queryset.filter(resolved_at__isnull=True)
+        if self.value() == "traites":
+            return queryset.filter(resolved_at__isnull=False)
+        return queryset
+
+
 class ReadOnlyAdminMixin:
     def has_add_permission(self, request, obj=None):
         return False
@@ -57,10 +88,10 @@ class ClubAdmin(ServiceModelAdmin):
     ]
     list_filter = [
         "club_type",
-        "organisation__is_active",
-        ("organisation__commune", admin.RelatedOnlyFieldListFilter),
+        ("organisation__is_active", titled("club actif")),
+        ("organisation__commune", titled("commune", admin.RelatedOnlyFieldListFilter)),
     ]
-    search_fields = ["organisation__name", "organisation__slug", "meeting_place"]
+    search_fields = ["organisation__name", "organisation__commune__name", "meeting_place"]
     list_select_related = ["organisation", "organisation__commune"]
     autocomplete_fields = ["organisation"]
     fieldsets = [
@@ -119,8 +150,13 @@ class ClubAdmin(ServiceModelAdmin):
 @admin.register(ClubMembershipRecord)
 class ClubMembershipRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["club", "user", "commune", "joined_at", "left_at", "receives_mailings"]
-    list_filter = ["receives_mailings", ("left_at", admin.EmptyFieldListFilter), "club__club_type", "club"]
-    search_fields = ["club__organisation__name", "user__email", "user__last_name"]
+    list_filter = [
+        CurrentMemberFilter,
+        ("receives_mailings", titled("e-mails du club")),
+        ("club__club_type", titled("type de club")),
+        "club",
+    ]
+    search_fields = ["club__organisation__name", "user__email", "user__last_name", "commune__name"]
     list_select_related = ["club__organisation", "user", "commune"]
     date_hierarchy = "joined_at"
 
@@ -155,8 +191,15 @@ class PracticeReportInline(admin.TabularInline):
 @admin.register(Practice)
 class PracticeAdmin(ServiceModelAdmin):
     list_display = ["title", "club", "author", "status", "adoption_total", "open_reports", "created_at"]
-    list_filter = ["status", "club__club_type", "themes", "club"]
-    search_fields = ["title", "text", "author__email", "author__last_name", "club__organisation__name"]
+    list_filter = ["status", ("club__club_type", titled("type de club")), "themes", "club"]
+    search_fields = [
+        "title",
+        "text",
+        "author__email",
+        "author__last_name",
+        "club__organisation__name",
+        "club__organisation__commune__name",
+    ]
     list_select_related = ["club__organisation", "author"]
     date_hierarchy = "created_at"
     readonly_fields = ["club", "author", "status", "status_changed_at", "created_at"]
@@ -208,6 +251,10 @@ class PracticeAdmin(ServiceModelAdmin):
             )
         )
 
+    def get_ordering(self, request):
+        # Reported practices wait for a decision: first, then the newest.
+        return [Case(When(status=PracticeStatus.REPORTED, then=Value(0)), default=Value(1)), "-created_at"]
+
     @admin.display(description="adoptions", ordering="n_adoptions")
     def adoption_total(self, obj):
         return obj.n_adoptions
@@ -240,11 +287,15 @@ class PracticeAdmin(ServiceModelAdmin):
 @admin.register(PracticeReport)
 class PracticeReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["practice", "club", "reporter", "reason", "created_at", "resolved_at", "resolution"]
-    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "resolution", "practice__club"]
+    list_filter = [ReportOpenFilter, "resolution", ("practice__club", titled("club"))]
     search_fields = ["reason", "practice__title", "reporter__email"]
     list_select_related = ["practice__club__organisation", "reporter"]
     date_hierarchy = "created_at"
     actions = ["restore_practices", "hide_practices"]
+
+    def get_ordering(self, request):
+        # Open reports first (to be dealt with), then the newest.
+        return [F("resolved_at").desc(nulls_first=True), "-created_at"]
 
     @admin.display(description="club", ordering="practice__club__organisation__name")
     def club(self, obj):
@@ -281,8 +332,9 @@ class PracticeReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(PracticeReply)
 class PracticeReplyAdmin(admin.ModelAdmin):
     list_display = ["__str__", "practice", "author", "is_hidden", "created_at"]
-    list_filter = ["is_hidden"]
+    list_filter = [("is_hidden", titled("masquée par la modération"))]
     search_fields = ["text", "practice__title", "author__email"]
+    ordering = ["-created_at"]
     list_select_related = ["practice", "author"]
     readonly_fields = ["practice", "author", "text", "is_hidden", "created_at"]
     fields = readonly_fields

@@ -34,14 +34,52 @@ class ClubsConfig(portal.PortalApp):
         "Lecture des indicateurs": ["view_club", "view_practice", "view_garden", "view_clubmembershiprecord"],
     }
 
+    # The change journal's words for what the clubs write (pacte.services.audit).
+    audit_verbs = {
+        "club.create": "Club créé",
+        "club.update": "Club modifié",
+        "club.presentation": "Présentation du club modifiée",
+        "club.join": "Adhésion au club",
+        "club.leave": "Départ du club",
+        "club.mailing.create": "E-mail aux membres écrit",
+        "club.mailing.sent": "E-mail aux membres envoyé",
+        "club.mailing.resume": "Envoi aux membres relancé",
+        "club.mailings.subscribe": "Réabonnement aux e-mails du club",
+        "club.mailings.unsubscribe": "Désabonnement des e-mails du club",
+        "practice.create": "Pratique partagée",
+        "practice.update": "Pratique corrigée",
+        "practice.hide": "Pratique masquée",
+        "practice.restore": "Pratique rétablie",
+        "practice.report": "Pratique signalée",
+        "practice.adopt": "Pratique adoptée",
+        "practice.unadopt": "Adoption retirée",
+        "practice.reply": "Réponse à une pratique",
+        "practice.reply.hide": "Réponse à une pratique masquée",
+        "practice.reply.restore": "Réponse à une pratique rétablie",
+        "practice.photo.delete": "Photo d'une pratique retirée",
+        "garden.register": "Jardin inscrit au réseau",
+        "garden.update": "Jardin modifié",
+        "garden.withdraw": "Jardin retiré du réseau",
+        "garden.charter_sign": "Charte signée",
+        "charter.publish": "Charte publiée",
+    }
+    audit_states = {
+        "practice:published": "publiée",
+        "practice:reported": "signalée",
+        "practice:hidden": "masquée",
+    }
+
     def ready(self):
         super().ready()
+        from pacte.services.audit import register_states, register_verbs
         from pacte.services.memberships import register_membership_listener
 
         from .services import club_membership_closed, club_membership_opened
 
         # A membership added or removed anywhere (join button, admin) keeps the clubs' history in step.
         register_membership_listener(added=club_membership_opened, removed=club_membership_closed)
+        register_verbs(self.audit_verbs)
+        register_states(self.audit_states)
 
     def home_card(self):
         return portal.HomeCard(

@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Count, Q
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Case, Count, F, Q, Value, When
+from django.utils import timezone
 
+from .admin_french import titled
 from .admin_tools import ServiceModelAdmin, mark_formset_saved, refusal_text, run_each
 from .enums import RegistrationStatus
 from .models import (
@@ -16,6 +19,7 @@ from .models import (
     Theme,
     User,
 )
+from .services.audit import state_label, verb_label
 from .services.documents import private_document_create, private_document_delete, private_document_update
 from .services.errors import RefusedError
 from .services.events import (
@@ -45,13 +49,13 @@ class UserAdmin(DjangoUserAdmin):
         "date_joined",
     ]
     list_filter = [
-        "category",
-        "is_staff",
-        "is_active",
-        "groups",
-        ("home_commune", admin.RelatedOnlyFieldListFilter),
+        ("category", titled("public")),
+        ("is_staff", titled("membre de l'équipe")),
+        ("is_active", titled("compte actif")),
+        ("groups", titled("groupe de l'équipe")),
+        ("home_commune", titled("commune de résidence", admin.RelatedOnlyFieldListFilter)),
     ]
-    search_fields = ["email", "first_name", "last_name"]
+    search_fields = ["email", "first_name", "last_name", "home_commune__name"]
     list_select_related = ["home_commune"]
     autocomplete_fields = ["home_commune"]
     readonly_fields = ["last_login", "date_joined", "anonymised_at"]
@@ -132,8 +136,13 @@ def save_membership_formset(modeladmin, request, formset, organisation) -> None:
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "commune", "member_count", "is_active", "created_at"]
-    list_filter = ["kind", "is_active", "themes", ("commune", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "rna", "siret", "email"]
+    list_filter = [
+        ("kind", titled("type de structure")),
+        ("is_active", titled("structure active")),
+        "themes",
+        ("commune", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["name", "commune__name", "rna", "siret", "email"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["commune"]
     filter_horizontal = ["themes"]
@@ -157,10 +166,17 @@ class OrganisationAdmin(admin.ModelAdmin):
 @admin.register(Membership)
 class MembershipAdmin(ServiceModelAdmin):
     list_display = ["user", "organisation", "role", "created_at"]
-    list_filter = ["role", "organisation__kind"]
-    search_fields = ["user__email", "user__last_name", "organisation__name"]
+    list_filter = ["role", ("organisation__kind", titled("type de structure"))]
+    search_fields = [
+        "organisation__name",
+        "organisation__commune__name",
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+    ]
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
+    ordering = ["organisation__name", "user__last_name", "user__first_name"]
 
     def get_readonly_fields(self, request, obj=None):
         # Moving a membership to another person or structure is a removal and an addition.
@@ -195,6 +211,21 @@ class RegistrationInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         # Registrations go through the service so that capacity and the waiting list hold.
         return False
+
+
+class EventWhenFilter(admin.SimpleListFilter):
+    title = "date"
+    parameter_name = "quand"
+
+    def lookups(self, request, model_admin):
+        return [("a-venir", "À venir"), ("passes", "Passés")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "a-venir":
+            return queryset.filter(ends_at__gte=timezone.now())
+        if self.value() == "passes":
+            return queryset.filter(ends_at__lt=timezone.now())
+        return queryset
 
 
 class EventAdminForm(forms.ModelForm):
@@ -261,13 +292,13 @@ class EventAdmin(ServiceModelAdmin):
         "is_published",
     ]
     list_filter = [
+        EventWhenFilter,
         "action",
-        "is_published",
+        ("is_published", titled("publication")),
         "themes",
         ("commune", admin.RelatedOnlyFieldListFilter),
-        "starts_at",
     ]
-    search_fields = ["title", "place", "organiser__name"]
+    search_fields = ["title", "commune__name", "place", "organiser__name"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["organiser", "commune"]
@@ -287,6 +318,16 @@ class EventAdmin(ServiceModelAdmin):
                 )
             )
         )
+
+    def get_ordering(self, request):
+        # What agents look for first: the next events, soonest first; then the past, latest first.
+        now = timezone.now()
+        past = Q(ends_at__lt=now)
+        return [
+            Case(When(past, then=Value(1)), default=Value(0)).asc(),
+            Case(When(~past, then=F("starts_at"))).asc(nulls_last=True),
+            Case(When(past, then=F("starts_at"))).desc(nulls_last=True),
+        ]
 
     @admin.display(description="en attente", ordering="n_waitlisted")
     def waitlisted(self, obj):
@@ -340,9 +381,14 @@ class EventAdmin(ServiceModelAdmin):
 @admin.register(Registration)
 class RegistrationAdmin(ServiceModelAdmin):
     list_display = ["event", "user", "status", "attended", "created_at", "cancelled_at"]
-    list_filter = ["status", "attended", "event__action"]
-    search_fields = ["event__title", "user__email", "user__last_name"]
+    list_filter = [
+        "status",
+        ("attended", titled("présence")),
+        ("event__action", titled("action du PACTE")),
+    ]
+    search_fields = ["event__title", "event__commune__name", "user__email", "user__last_name"]
     list_select_related = ["event", "user"]
+    ordering = ["-created_at"]
     readonly_fields = [
         "event",
         "user",
@@ -381,13 +427,63 @@ class RegistrationAdmin(ServiceModelAdmin):
         )
 
 
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except (FieldDoesNotExist, AttributeError):  # renamed or removed since the entry was written
+        return name
+
+
+class AuditAppFilter(admin.SimpleListFilter):
+    """Which part of the portal the entry concerns: the app of the object changed."""
+
+    title = "partie du portail"
+    parameter_name = "partie"
+
+    def lookups(self, request, model_admin):
+        from django.apps import apps
+
+        from .admin_french import APP_NAMES
+
+        labels = AuditEntry.objects.order_by().values_list("content_type__app_label", flat=True).distinct()
+        choices = []
+        for label in labels:
+            if apps.is_installed(label) or label in APP_NAMES:
+                name = APP_NAMES.get(label) or apps.get_app_config(label).verbose_name
+                choices.append((label, name))
+        return sorted(choices, key=lambda choice: choice[1])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(content_type__app_label=self.value())
+        return queryset
+
+
+class AuditVerbFilter(admin.SimpleListFilter):
+    """What happened, in the journal's French words (pacte.services.audit.register_verbs)."""
+
+    title = "action"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        verbs = AuditEntry.objects.order_by().values_list("verb", flat=True).distinct()
+        return sorted(((verb, verb_label(verb)) for verb in verbs), key=lambda choice: choice[1])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(verb=self.value())
+        return queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "verb", "object_repr", "from_state", "to_state", "reason"]
-    list_filter = ["verb", "content_type"]
-    search_fields = ["object_repr", "actor__email", "reason"]
+    list_display = ["created_at", "who", "what", "object_repr", "state_change", "reason"]
+    list_filter = [AuditAppFilter, AuditVerbFilter]
+    search_fields = ["object_repr", "actor__email", "actor__last_name", "reason"]
     date_hierarchy = "created_at"
-    list_select_related = ["actor", "content_type"]
+    list_select_related = ["actor"]
+    fields = ["created_at", "who", "what", "object_repr", "state_change", "reason", "details"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
@@ -397,6 +493,38 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="par", ordering="actor__email")
+    def who(self, obj):
+        return obj.actor_label
+
+    @admin.display(description="action", ordering="verb")
+    def what(self, obj):
+        return verb_label(obj.verb)
+
+    @admin.display(description="changement d'état")
+    def state_change(self, obj):
+        before, after = state_label(obj.from_state, obj.verb), state_label(obj.to_state, obj.verb)
+        if before and after:
+            return f"{before} → {after}"
+        return after or (f"était {before}" if before else "—")
+
+    @admin.display(description="détails")
+    def details(self, obj):
+        # Field names in the model's words, people by their journal label: never raw identifiers.
+        if not obj.data:
+            return "—"
+        model = obj.content_type.model_class()
+        lines = []
+        for key, value in obj.data.items():
+            if key == "fields" and isinstance(value, list):
+                lines.append("champs modifiés : " + ", ".join(_field_label(model, name) for name in value))
+            elif key == "user":
+                person = User.objects.filter(pk=value).first()
+                lines.append("personne : " + (person.audit_label if person else f"compte n° {value}"))
+            else:
+                lines.append(f"{key} : {value}")
+        return " ; ".join(lines)
 
 
 class PrivateDocumentAdminForm(forms.ModelForm):

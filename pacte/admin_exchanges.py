@@ -4,6 +4,7 @@ never deleted, so the discussion's history stays readable to moderators."""
 
 from django.contrib import admin
 
+from .admin_french import titled
 from .admin_tools import ServiceModelAdmin, run_each
 from .models import ExchangeOptOut, Reply, Topic
 from .services.exchanges import (
@@ -49,8 +50,13 @@ class TopicAdmin(ServiceModelAdmin):
         "is_hidden",
         "last_activity_at",
     ]
-    list_filter = ["network", "is_hidden", ("organisation", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title", "body", "author__email", "organisation__name"]
+    list_filter = [
+        ("network", titled("réseau")),
+        ("is_hidden", titled("masqué par la modération")),
+        ("organisation", titled("structure", admin.RelatedOnlyFieldListFilter)),
+    ]
+    search_fields = ["title", "body", "author__email", "organisation__name", "organisation__commune__name"]
+    ordering = ["-last_activity_at"]
     date_hierarchy = "created_at"
     list_select_related = ["organisation", "author"]
     readonly_fields = ["network", "organisation", "author", "is_hidden", "hidden_at", "last_activity_at"]
@@ -102,7 +108,8 @@ class TopicAdmin(ServiceModelAdmin):
 @admin.register(Reply)
 class ReplyAdmin(ServiceModelAdmin):
     list_display = ["__str__", "author", "is_hidden", "created_at"]
-    list_filter = ["is_hidden", "topic__network"]
+    list_filter = [("is_hidden", titled("masquée par la modération")), ("topic__network", titled("réseau"))]
+    ordering = ["-created_at"]
     search_fields = ["body", "author__email", "topic__title"]
     list_select_related = ["topic", "author"]
     readonly_fields = ["topic", "author", "is_hidden", "hidden_at"]

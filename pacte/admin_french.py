@@ -22,6 +22,7 @@ from django.utils.translation import gettext, ngettext
 # Head words of the verbose names in use that are feminine (the kernel's, Django's, the libraries').
 FEMININE_HEADS = {
     "adresse",
+    "adoption",
     "appartenance",
     "adhésion",
     "clé",
@@ -57,6 +58,21 @@ FEMININE_HEADS = {
 }
 
 
+# Libraries' models whose verbose names are English or technical, as the agents should read them.
+MODEL_NOUNS = {
+    "mfa.authenticator": ("second facteur", "seconds facteurs"),
+    "account.emailaddress": ("adresse e-mail", "adresses e-mail"),
+    "auth.group": ("groupe de l'équipe", "groupes de l'équipe"),
+}
+# Sections of the admin home, by app label, where the app's own name is technical.
+APP_NAMES = {
+    "pacte": "Agenda, structures et personnes",
+    "auth": "Droits de l'équipe",
+    "account": "Comptes",
+    "mfa": "Double authentification",
+}
+
+
 def register_feminine_nouns(*heads: str) -> None:
     """An app declares the feminine head words of its verbose names ("charte", "fiche"...)."""
     FEMININE_HEADS.update(head.lower() for head in heads)
@@ -69,8 +85,10 @@ def _plain(text: str) -> str:
 class Noun:
     """A verbose name with what French grammar needs: gender and elision."""
 
-    def __init__(self, singular, plural=None):
+    def __init__(self, singular, plural=None, django_singular=None):
         self.singular = str(singular)
+        # The verbose name Django puts in its own messages, when the admin shows another noun.
+        self.django_singular = str(django_singular or singular)
         self.plural = str(plural or f"{singular}s")
         head = re.split(r"[\s'’-]", self.singular.strip(), maxsplit=1)[0].lower()
         self.feminine = head in FEMININE_HEADS
@@ -102,7 +120,20 @@ class Noun:
 
 
 def noun_for(opts) -> Noun:
+    if opts.label_lower in MODEL_NOUNS:
+        return Noun(*MODEL_NOUNS[opts.label_lower], django_singular=opts.verbose_name)
     return Noun(opts.verbose_name, opts.verbose_name_plural)
+
+
+def french_app_list(app_list: list[dict]) -> list[dict]:
+    """The admin home's sections and model names, in the agents' words."""
+    for app in app_list:
+        app["name"] = APP_NAMES.get(app["app_label"], app["name"])
+        for model in app["models"]:
+            label = f"{app['app_label']}.{model['object_name'].lower()}"
+            if label in MODEL_NOUNS:
+                model["name"] = capfirst(MODEL_NOUNS[label][1])
+    return app_list
 
 
 # --- Messages after a save ----------------------------------------------------------------------
@@ -157,7 +188,7 @@ def french_message(noun: Noun, message) -> str | None:
     text = str(message)
     for pattern, participle, follow_up in _success_messages():
         match = pattern.match(text)
-        if match is None or match.group("name") != noun.singular:
+        if match is None or match.group("name") not in {noun.singular, noun.django_singular}:
             continue
         sentence = f"{capfirst(noun.definite)} « {match.group('obj')} » a été {noun.agree(participle)}."
         if follow_up == "edit":
@@ -175,7 +206,7 @@ def french_message(noun: Noun, message) -> str | None:
         pattern = re.escape(template).replace(re.escape("%(count)s"), r"(?P<count>\d+)")
         pattern = pattern.replace(re.escape("%(name)s"), r"(?P<name>.+?)")
         match = re.match(f"^{pattern}$", text)
-        if match and match.group("name") in {noun.singular, noun.plural}:
+        if match and match.group("name") in {noun.singular, noun.plural, noun.django_singular}:
             n = int(match.group("count"))
             name = noun.singular if n == 1 else noun.plural
             verb = "a été" if n == 1 else "ont été"
@@ -253,3 +284,24 @@ class FrenchModelAdmin:
             if type(inline_formset) is helpers.InlineAdminFormSet:
                 inline_formset.__class__ = FrenchInlineAdminFormSet
         return inline_formsets
+
+
+# --- Filters ------------------------------------------------------------------------------------
+
+
+def titled(title: str, base=None):
+    """A list filter on a field, titled `title` rather than the field's verbose name:
+    `list_filter = [("is_published", titled("publication"))]`. `base` is the filter class to use
+    (by default the one Django picks for the field)."""
+    from django.contrib.admin import FieldListFilter
+
+    class TitledFilter(FieldListFilter):
+        def __new__(cls, field, request, params, model, model_admin, field_path):
+            if base is None:
+                spec = FieldListFilter.create(field, request, params, model, model_admin, field_path)
+            else:
+                spec = base(field, request, params, model, model_admin, field_path)
+            spec.title = title
+            return spec
+
+    return TitledFilter

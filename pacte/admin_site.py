@@ -26,6 +26,11 @@ class PortalAdminSite(admin.AdminSite):
             )
         return super().register(model_or_iterable, admin_class, **options)
 
+    def get_app_list(self, request, app_label=None):
+        from .admin_french import french_app_list
+
+        return french_app_list(super().get_app_list(request, app_label))
+
     def has_permission(self, request):
         # Not just is_staff: the session must have passed the second factor (pacte.permissions).
         return acts_as_staff(request.user)

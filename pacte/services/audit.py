@@ -1,4 +1,42 @@
+"""The change journal: `audit_log` writes an entry; the registries below give each verb and state
+the French words the journal is read in (the admin's "journal des changements").
+
+Verbs are "<subject>.<what happened>" ("practice.hide"); states are short codes ("queued", "sent").
+A state label may depend on the subject, since French agrees in gender ("publié" for an event,
+"publiée" for a practice): a key "<subject>:<state>" wins over the plain "<state>".
+"""
+
 from ..models import AuditEntry
+
+_VERB_LABELS: dict[str, str] = {}
+_STATE_LABELS: dict[str, str] = {}
+
+
+def register_verbs(labels: dict[str, str]) -> None:
+    """Add French labels for journal verbs: {"practice.hide": "Pratique masquée", ...}."""
+    _VERB_LABELS.update(labels)
+
+
+def register_states(labels: dict[str, str]) -> None:
+    """Add French labels for journal states: {"queued": "en attente", "practice:published":
+    "publiée", ...}; the "<subject>:" prefix is the first part of the verb."""
+    _STATE_LABELS.update(labels)
+
+
+def verb_labels() -> dict[str, str]:
+    return dict(_VERB_LABELS)
+
+
+def verb_label(verb: str) -> str:
+    """The verb in French; an unregistered verb shows as is (rather than hiding the entry)."""
+    return _VERB_LABELS.get(verb, verb)
+
+
+def state_label(state: str, verb: str = "") -> str:
+    if not state:
+        return ""
+    subject = verb.split(".", 1)[0]
+    return _STATE_LABELS.get(f"{subject}:{state}") or _STATE_LABELS.get(state) or state
 
 
 def audit_log(*, target, verb: str, by=None, from_state="", to_state="", reason="", data=None):
@@ -17,3 +55,57 @@ def audit_log(*, target, verb: str, by=None, from_state="", to_state="", reason=
         reason=reason or "",
         data=data or {},
     )
+
+
+# The kernel's own verbs and states.
+register_verbs(
+    {
+        "event.create": "Événement créé",
+        "event.update": "Événement modifié",
+        "event.publish": "Événement publié",
+        "event.unpublish": "Événement dépublié",
+        "event.capacity": "Nombre de places changé",
+        "event.delete": "Événement supprimé",
+        "event.attendance": "Présences saisies",
+        "registration.create": "Inscription",
+        "registration.cancel": "Inscription annulée",
+        "registration.promote": "Sortie de la liste d'attente",
+        "registration.attendance": "Présence corrigée",
+        "membership.add": "Membre ajouté",
+        "membership.remove": "Membre retiré",
+        "membership.role": "Rôle changé",
+        "topic.create": "Sujet ouvert",
+        "topic.edit": "Sujet corrigé",
+        "topic.hide": "Sujet masqué",
+        "topic.restore": "Sujet rétabli",
+        "reply.create": "Réponse publiée",
+        "reply.edit": "Réponse corrigée",
+        "reply.hide": "Réponse masquée",
+        "reply.restore": "Réponse rétablie",
+        "exchange.opt_out": "Notifications coupées",
+        "exchange.opt_in": "Notifications rétablies",
+        "document.create": "Document déposé",
+        "document.update": "Document modifié",
+        "document.delete": "Document supprimé",
+        "user.profile": "Profil modifié",
+        "user.delete": "Compte supprimé",
+    }
+)
+register_states(
+    {
+        "published": "publié",
+        "unpublished": "non publié",
+        "visible": "visible",
+        "hidden": "masqué",
+        "reply:hidden": "masquée",
+        "confirmed": "confirmée",
+        "waitlisted": "en liste d'attente",
+        "cancelled": "annulée",
+        "present": "présent·e",
+        "absent": "absent·e",
+        "membre": "membre",
+        "referent": "référent·e",
+        "queued": "en attente",
+        "sent": "envoyé",
+    }
+)
