@@ -73,6 +73,7 @@ class CommuneAdmin(admin.ModelAdmin):
     list_display = ["name", "insee_code", "postal_codes", "population"]
     search_fields = ["name", "insee_code", "postal_codes"]
     readonly_fields = ["insee_code", "latitude", "longitude"]
+    prepopulated_fields = {"slug": ["name"]}
     ordering = ["name"]
 
 
@@ -441,16 +442,12 @@ class AuditAppFilter(admin.SimpleListFilter):
     parameter_name = "partie"
 
     def lookups(self, request, model_admin):
-        from django.apps import apps
+        # The portal's own apps (the kernel and the action apps), never a library's technical types.
+        from .portal import portal_apps
 
-        from .admin_french import APP_NAMES
-
+        names = {app.label: app.verbose_name for app in portal_apps()}
         labels = AuditEntry.objects.order_by().values_list("content_type__app_label", flat=True).distinct()
-        choices = []
-        for label in labels:
-            if apps.is_installed(label) or label in APP_NAMES:
-                name = APP_NAMES.get(label) or apps.get_app_config(label).verbose_name
-                choices.append((label, name))
+        choices = [(label, names[label]) for label in labels if label in names]
         return sorted(choices, key=lambda choice: choice[1])
 
     def queryset(self, request, queryset):

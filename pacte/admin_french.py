@@ -66,7 +66,6 @@ MODEL_NOUNS = {
 }
 # Sections of the admin home, by app label, where the app's own name is technical.
 APP_NAMES = {
-    "pacte": "Agenda, structures et personnes",
     "auth": "Droits de l'équipe",
     "account": "Comptes",
     "mfa": "Double authentification",
@@ -113,6 +112,11 @@ class Noun:
     def pronoun(self) -> str:
         """Object pronoun before a verb starting with a consonant ("la modifier")."""
         return "la" if self.feminine else "le"
+
+    @property
+    def chosen(self) -> str:
+        """ "les <plural> choisis/choisies"."""
+        return f"les {self.plural} {self.agree('choisi', plural=True)}"
 
     def agree(self, participle: str, plural: bool = False) -> str:
         """ "ajouté" → "ajoutée(s)" for this noun."""

@@ -7,7 +7,8 @@ class PacteConfig(portal.PortalApp):
     """The kernel, declared through the same extension point as the action apps."""
 
     name = "pacte"
-    verbose_name = "Noyau du portail PACTE"
+    # What the admin shows for the kernel's models (sections, breadcrumbs, the journal's filter).
+    verbose_name = "Agenda, structures et personnes"
 
     nav = (
         portal.NavEntry("Accueil", "home", "/", position=0),
