@@ -182,6 +182,11 @@ class PracticeReply(TimeStampedModel):
     def __str__(self):
         return self.text[:60]
 
+    @property
+    def body(self) -> str:
+        # The kernel's reply component (components/exchanges/reply_list.html) reads `body`.
+        return self.text
+
 
 class PracticeReportQuerySet(models.QuerySet):
     def open(self):
