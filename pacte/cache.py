@@ -148,9 +148,10 @@ def connect_declared_models() -> None:
 
 
 def _serves_from_cache(request, query_params) -> bool:
-    """Only anonymous GETs with nothing personal to show may share a page."""
+    """Only anonymous GETs (and HEADs: the same response without its body, stripped by the
+    server) with nothing personal to show may share a page."""
     return (
-        request.method == "GET"
+        request.method in ("GET", "HEAD")
         # Unknown parameters would let anyone fill the cache with one-off pages.
         and all(name in query_params for name in request.GET)
         # Anyone signed in has a session cookie; an anonymous session may hold messages or state.

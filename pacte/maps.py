@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .text import french_plural
+
 # SVG user units: the map is VIEW_WIDTH wide, its height follows the Métropole's proportions.
 VIEW_WIDTH = 1000
 MARGIN = 8
@@ -222,8 +224,7 @@ def classify(value: int, classes: Sequence[ValueClass]) -> ValueClass:
 
 def count_label(value: int, unit: tuple[str, str]) -> str:
     """'0 jardin', '1 jardin', '2 jardins': French keeps the singular below 2."""
-    singular, plural = unit
-    return f"{value} {singular if abs(value) < 2 else plural}"
+    return f"{value} {french_plural(value, *unit)}"
 
 
 def _of(noun: str) -> str:

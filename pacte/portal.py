@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 
 from django.apps import AppConfig, apps
 
+from .text import french_plural
+
 
 @dataclass(frozen=True)
 class NavEntry:
@@ -70,8 +72,7 @@ class KeyFigure:
 
     @property
     def label(self) -> str:
-        # French: singular for 0 and 1.
-        return self.singular if self.value < 2 else self.plural
+        return french_plural(self.value, self.singular, self.plural)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class TodoItem:
 
     @property
     def label(self) -> str:
-        return self.singular if self.count < 2 else self.plural
+        return french_plural(self.count, self.singular, self.plural)
 
 
 @dataclass

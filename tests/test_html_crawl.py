@@ -108,7 +108,7 @@ def crawl(client, label: str, start: list[str], failures: list[str]) -> list[tup
     """(description, markup) of the HTML pages reachable from `start` by same-site links.
 
     A link that leads to an error (404, 500...) is added to `failures`: a broken link is a
-    defect too.
+    defect too; so is a page that answers GET but not HEAD.
     """
     pages = []
     seen = set()
@@ -134,6 +134,9 @@ def crawl(client, label: str, start: list[str], failures: list[str]) -> list[tup
         if not response["Content-Type"].startswith("text/html"):
             continue  # iCal, JSON export
         per_pattern[pattern] += 1
+        # A page that can be read can be asked for by HEAD (require_safe, not require_GET).
+        if client.head(path).status_code != 200:
+            failures.append(f"{label} HEAD {path} : refusé alors que GET répond")
         markup = response.content.decode()
         pages.append((f"{label} GET {path}", markup))
         queue.extend(_links(path, markup))
@@ -218,7 +221,7 @@ def test_every_demo_page_is_valid_html(client, vnu_command, tmp_path):
         client.force_login(User.objects.get(email=email))
         pages += crawl(client, email.partition("@")[0], ["/", "/mon-espace/"], failures)
         client.logout()
-    assert not failures, "liens cassés :\n" + "\n".join(failures)
+    assert not failures, "pages en erreur :\n" + "\n".join(failures)
     # The crawl did reach the depths of the site, not only the home page.
     visited = {description.split(" GET ")[-1].partition("?")[0] for description, _ in pages}
     assert len(pages) > 50

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from pacte.cache import anonymous_page_cache
 from pacte.maps import commune_map
@@ -51,7 +51,7 @@ def network_figures() -> dict:
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(600, areas=AREAS)
 def network(request):
     figures = network_figures()
@@ -76,7 +76,7 @@ def network(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(3600, areas=AREAS)
 def charter(request):
     versions = list(Charter.objects.published().order_by("-version"))
@@ -87,7 +87,7 @@ def charter(request):
     )
 
 
-@require_GET
+@require_safe
 def my_gardens(request):
     gardens = list(
         Garden.objects.of_owner(request.user)
@@ -109,7 +109,7 @@ def my_gardens(request):
     return render(request, "clubs/gardens/my_gardens.html", {"gardens": gardens, "charter": current})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def garden_new(request):
     current = Charter.objects.current()
     if current is None:
@@ -131,7 +131,7 @@ def garden_new(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def garden_edit(request, pk):
     garden = get_object_or_404(
         Garden.objects.of_owner(request.user).active().select_related("commune"), pk=pk
@@ -166,7 +166,7 @@ def garden_edit(request, pk):
     )
 
 
-@require_GET
+@require_safe
 def garden_history(request, pk):
     garden = get_object_or_404(Garden.objects.of_owner(request.user).select_related("commune"), pk=pk)
     return render(
@@ -180,7 +180,7 @@ def garden_history(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def garden_withdraw_view(request, pk):
     garden = get_object_or_404(
         Garden.objects.of_owner(request.user).active().select_related("commune"), pk=pk

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.cache import anonymous_page_cache
 from pacte.enums import Action, MembershipRole
@@ -17,7 +17,7 @@ from .common import AREAS, club_for, paginate
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, query_params=[*ClubFilter.base_filters, "page"], areas=AREAS)
 def club_list(request):
     club_filter = ClubFilter(
@@ -30,7 +30,7 @@ def club_list(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, areas=AREAS)
 def club_detail(request, slug):
     club = club_for(request, slug)
@@ -106,7 +106,7 @@ def club_mailings_view(request, slug):
 
 @login_not_required
 @csrf_exempt  # the signed token is the credential; mail clients post here for one-click unsubscribe
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def club_unsubscribe(request, token):
     """Unsubscribe from one club's e-mails without signing in: the link of each club e-mail opens a
     page with one button (a GET changes nothing, so mail scanners cannot unsubscribe anyone)."""

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
 
 from pacte.enums import Action
 from pacte.models import Event, ExchangeNetwork, Membership, Topic
@@ -16,6 +17,7 @@ from ..services import club_mailing_create, club_meeting_create, club_update_pre
 from .common import managed_club_for, paginate
 
 
+@require_safe
 def club_manage(request, slug):
     club = managed_club_for(request, slug)
     organisation = club.organisation
@@ -55,6 +57,7 @@ def club_manage(request, slug):
     return render(request, "clubs/manage.html", context)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def club_edit(request, slug):
     club = managed_club_for(request, slug)
     form = ClubPresentationForm(
@@ -72,6 +75,7 @@ def club_edit(request, slug):
     return render(request, "clubs/club_edit.html", {"club": club, "form": form})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_create(request, slug):
     club = managed_club_for(request, slug)
     initial = {
@@ -89,6 +93,7 @@ def meeting_create(request, slug):
     return render(request, "clubs/meeting_form.html", {"club": club, "form": form})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def mailing_create(request, slug):
     club = managed_club_for(request, slug)
     form = MailingForm(request.POST if request.method == "POST" else None)

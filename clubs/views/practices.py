@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.cache import anonymous_page_cache
 from pacte.services.errors import RefusedError
@@ -24,7 +24,7 @@ from .common import AREAS, club_for, int_or_404, members_only, paginate
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, query_params=[*PracticeFilter.base_filters, "page"], areas=AREAS)
 def practice_list(request):
     practice_filter = PracticeFilter(request.GET or None, queryset=Practice.objects.visible().for_listing())
@@ -40,6 +40,7 @@ def _practice_for(request, club, pk):
     return get_object_or_404(practices, pk=pk)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def practice_create_view(request, slug):
     club = club_for(request, slug)
     if not is_member(club=club, user=request.user):
@@ -88,7 +89,7 @@ def _detail_context(request, club, practice, reply_form=None):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, areas=AREAS)
 def practice_detail(request, slug, pk):
     club = club_for(request, slug)
@@ -132,6 +133,7 @@ def practice_reply(request, slug, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def practice_report_view(request, slug, pk):
     club = club_for(request, slug)
     practice = _practice_for(request, club, pk)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.cache import anonymous_page_cache
 from pacte.models import ExchangeNetwork, Reply, Topic
@@ -38,7 +38,7 @@ def _topic_for(request, club, pk):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, query_params=["page"], areas=AREAS)
 def topic_list(request, slug):
     club = club_for(request, slug)
@@ -57,6 +57,7 @@ def topic_list(request, slug):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def topic_create_view(request, slug):
     club = club_for(request, slug)
     if not is_member(club=club, user=request.user):
@@ -98,7 +99,7 @@ def _topic_context(request, club, topic, form=None):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, query_params=["page"], areas=AREAS)
 def topic_detail(request, slug, pk):
     club = club_for(request, slug)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from ..cache import content_version
+from ..text import french_plural
 
 register = template.Library()
 
@@ -66,7 +67,7 @@ def fr_plural(value, suffixes="s"):
     if hasattr(value, "__len__") and not isinstance(value, str):
         value = len(value)
     try:
-        count = abs(int(value))
+        count = float(value)
     except (TypeError, ValueError):
         return singular
-    return plural if count >= 2 else singular
+    return french_plural(count, singular, plural)

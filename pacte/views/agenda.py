@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..cache import anonymous_page_cache
 from ..filters import EventFilter
@@ -22,7 +22,7 @@ def _agenda_filter(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, query_params=[*EventFilter.base_filters, "page"], areas=["agenda"])
 def event_list(request):
     event_filter = _agenda_filter(request)
@@ -33,7 +33,7 @@ def event_list(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def event_list_ical(request):
     events = _agenda_filter(request).qs[:ICAL_MAX_EVENTS]
     response = HttpResponse(
@@ -49,7 +49,7 @@ def _event_for(request, slug):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, areas=["agenda"])
 def event_detail(request, slug):
     event = _event_for(request, slug)
@@ -76,7 +76,7 @@ def event_detail(request, slug):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def event_ical(request, slug):
     event = _event_for(request, slug)
     response = HttpResponse(calendar([event], name=event.title), content_type="text/calendar; charset=utf-8")
@@ -121,6 +121,7 @@ def event_cancel(request, slug):
     return redirect(event)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_attendance(request, slug):
     """Organiser's référents and staff record who came, and a headcount of walk-ins."""
     event = get_object_or_404(Event.objects.editable_by(request.user), slug=slug)

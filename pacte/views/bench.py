@@ -2,11 +2,11 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 @login_not_required
-@require_GET
+@require_safe
 def minimal(request):
     """No query, no template: what the middleware stack alone costs per request."""
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")

@@ -1,11 +1,11 @@
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..models import PrivateDocument
 
 
-@require_GET
+@require_safe
 def private_document(request, pk):
     """Serve a private document to those allowed to see it; everyone else gets a 404."""
     document = get_object_or_404(PrivateDocument.objects.visible_to(request.user), pk=pk)

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ..forms import AccountDeletionForm, ProfileForm
 from ..models import Membership, Registration
@@ -14,6 +14,7 @@ from ..portal import my_space_sections
 from ..services.accounts import user_delete_account, user_export_data, user_update_profile
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def my_space(request):
     user = request.user
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=user)
@@ -53,7 +54,7 @@ def _sections(request) -> list[dict]:
     ]
 
 
-@require_GET
+@require_safe
 def my_data_export(request):
     data = user_export_data(user=request.user)
     response = HttpResponse(
@@ -63,6 +64,7 @@ def my_data_export(request):
     return response
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def my_account_delete(request):
     form = AccountDeletionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

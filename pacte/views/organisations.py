@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .. import portal
 from ..cache import anonymous_page_cache
@@ -39,7 +39,7 @@ PUBLIC_EVENTS = 10
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60)
 def organisation_detail(request, slug):
     organisation = get_object_or_404(
@@ -228,7 +228,7 @@ def _organisation_events(organisation):
     )
 
 
-@require_GET
+@require_safe
 def organisation_events(request, slug):
     organisation = _managed(request, slug)
     page = Paginator(_organisation_events(organisation), settings.PACTE_PAGE_SIZE).get_page(
@@ -284,7 +284,7 @@ def _registrants(event):
     )
 
 
-@require_GET
+@require_safe
 def organisation_event_registrants(request, slug, event_slug):
     organisation = _managed(request, slug)
     event = _event_of(organisation, event_slug)
@@ -305,7 +305,7 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@require_GET
+@require_safe
 def organisation_event_registrants_csv(request, slug, event_slug):
     organisation = _managed(request, slug)
     event = _event_of(organisation, event_slug)

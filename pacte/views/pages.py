@@ -5,7 +5,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .. import portal
 from ..cache import anonymous_page_cache, content_version
@@ -61,7 +61,7 @@ def key_figures() -> list:
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60)
 def home(request):
     next_events = list(Event.objects.published().upcoming().for_listing()[:4])
@@ -85,7 +85,7 @@ def home(request):
 
 def _static_page(template, context=dict):
     @login_not_required
-    @require_GET
+    @require_safe
     @anonymous_page_cache(3600, areas=["agenda"])
     def view(request):
         return render(request, template, context())
@@ -102,7 +102,7 @@ legal_notice = _static_page("pacte/mentions_legales.html")
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(600)
 def open_data(request):
     """The portal's open-data page: the files every app declares (`PortalApp.open_data`)."""
@@ -111,7 +111,7 @@ def open_data(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def health(request):
     """State of the database, the cache and the broker, for operators (HTTP 503 when one is down)."""
     checks = {}

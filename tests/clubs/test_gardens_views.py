@@ -396,3 +396,14 @@ def test_network_page_is_cached_for_anonymous_visitors_until_a_garden_changes(cl
     client.force_login(UserFactory())
     response = client.get(NETWORK)
     assert CACHE_HEADER not in response and "private" in response["Cache-Control"]
+
+
+def test_network_counts_are_french_from_zero(client, no_page_cache):
+    # French keeps the singular for 0 and 1: "0 jardin inscrit", never "0 jardins inscrits".
+    markup = client.get(NETWORK).content.decode()
+    assert re.search(r"<strong>0</strong> jardin inscrit</li>", markup)
+    assert re.search(r"<strong>0</strong> signature de la charte</li>", markup)
+    make_garden()
+    make_garden()
+    markup = client.get(NETWORK).content.decode()
+    assert re.search(r"<strong>2</strong> jardins inscrits</li>", markup)

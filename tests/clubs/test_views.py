@@ -575,3 +575,34 @@ def test_reply_on_hidden_topic_refused(client, world):
     response = client.post(url("topic_reply", world.club, topic.pk), {"body": "Encore"}, follow=True)
     assert "masqué" in response.content.decode()
     assert not Reply.objects.exists()
+
+
+def test_reading_pages_answer_head(client, world):
+    # require_safe, not require_GET: HEAD is GET without the body (link checkers, monitoring).
+    practice = PracticeFactory(club=world.club)
+    topic = topic_create(
+        network=ExchangeNetwork.CLUBS,
+        organisation=world.club.organisation,
+        title="Sujet",
+        body="Corps",
+        author=world.people["member"],
+        by=world.people["member"],
+    )
+    public = [
+        reverse("clubs:list"),
+        reverse("clubs:practices"),
+        reverse("clubs:gardens"),
+        reverse("clubs:charter"),
+        world.club.get_absolute_url(),
+        practice.get_absolute_url(),
+        url("topics", world.club),
+        topic.get_absolute_url(),
+    ]
+    for path in public:
+        response = client.head(path)
+        assert (response.status_code, response.content) == (200, b""), path
+    world.login(client, "animator")
+    for path in [url("manage", world.club), url("edit", world.club), reverse("clubs:my_gardens")]:
+        response = client.head(path)
+        assert (response.status_code, response.content) == (200, b""), path
+    assert client.head(url("join", world.club)).status_code == 405

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from pacte.cache import CACHE_HEADER
 from pacte.enums import MembershipRole, RegistrationStatus
 from pacte.services.registrations import registration_create
 from tests.factories import EventFactory, MembershipFactory, OrganisationFactory, UserFactory
@@ -182,3 +183,47 @@ def test_open_data_page_lists_the_files_apps_declare(client, monkeypatch):
     body = client.get("/donnees/").content.decode()
     assert "Inscriptions par mois" in body and 'href="/agenda/agenda.ics"' in body
     assert "Licence Ouverte" in body
+
+
+def test_reading_pages_answer_head(client):
+    # HEAD is GET without the body (link checkers, monitoring, caches): every page that only
+    # reads must accept it (require_safe, not require_GET), and the forms' pages too.
+    event = EventFactory(title="Balade nature")
+    public = [
+        "/",
+        "/agenda/",
+        "/agenda/agenda.ics",
+        event.get_absolute_url(),
+        reverse("agenda:event_ical", args=[event.slug]),
+        "/accessibilite/",
+        "/donnees-personnelles/",
+        "/mentions-legales/",
+        "/donnees/",
+        "/sante/",
+        "/comptes/login/",
+    ]
+    for url in public:
+        get = client.get(url)
+        head = client.head(url)
+        assert (head.status_code, head.content) == (200, b""), url
+        assert head["Content-Type"] == get["Content-Type"], url
+    client.force_login(UserFactory())
+    for url in ["/mon-espace/", "/mon-espace/mes-donnees.json", "/mon-espace/supprimer-mon-compte/"]:
+        head = client.head(url)
+        assert (head.status_code, head.content) == (200, b""), url
+
+
+def test_head_on_a_write_is_refused(client):
+    event = EventFactory()
+    client.force_login(UserFactory())
+    assert client.head(reverse("agenda:register", args=[event.slug])).status_code == 405
+    assert client.put("/mon-espace/").status_code == 405
+    assert not event.registrations.exists()
+
+
+def test_anonymous_head_is_served_from_the_page_cache(client):
+    EventFactory()
+    assert client.head("/agenda/")[CACHE_HEADER] == "miss"
+    response = client.get("/agenda/")
+    # HEAD stored the whole page (the test client, like a WSGI server, strips the body later).
+    assert response[CACHE_HEADER] == "hit" and "Agenda du PACTE" in response.content.decode()
