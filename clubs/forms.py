@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -176,11 +177,26 @@ class MultiplePhotoField(forms.FileField):
                 f"{MAX_PHOTOS} photos au plus : vous en avez choisi {len(files)}.", code="too_many"
             )
         processed, errors = [], []
+        # The photos of one form share a pixel budget, so one request decodes a bounded amount.
+        budget = settings.PACTE_IMAGE_FORM_PIXELS
         for uploaded in files:
             uploaded = super().clean(uploaded, initial)
+            together = ValidationError(
+                f"{uploaded.name} : les photos envoyées ensemble sont trop grandes ; "
+                "envoyez-en moins à la fois.",
+                code="form_pixels",
+            )
+            if budget <= 0:
+                errors.append(together)
+                continue
             try:
-                processed.append(process_image(uploaded))
+                image = process_image(uploaded, max_pixels=budget)
+                processed.append(image)
+                budget -= image.source_pixels
             except ValidationError as error:
+                if error.code == "image_too_many_pixels" and budget < settings.PACTE_IMAGE_MAX_PIXELS:
+                    errors.append(together)
+                    continue
                 errors.append(ValidationError(f"{uploaded.name} : {error.messages[0]}", code=error.code))
         if errors:
             raise ValidationError(errors)

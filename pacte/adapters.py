@@ -2,11 +2,22 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from .client_ip import client_ip
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        # The proxy's header only when it comes from a trusted proxy (pacte.client_ip); allauth's
+        # login, sign-up and reset limits key on this address.
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Adresse IP du client introuvable.")
+        return ip
+
     def save_user(self, request, user, form, commit=True):
         # Names, commune and category come from SignupExtraForm's fields.
         user = super().save_user(request, user, form, commit=False)

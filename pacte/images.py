@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+
 MAX_SIDE = 2000
 THUMB_SIZE = (480, 480)
 
@@ -24,6 +25,8 @@ class ProcessedImage:
     thumbnail: ContentFile
     width: int
     height: int
+    # Pixels of the picture as uploaded (what decoding it cost).
+    source_pixels: int = 0
 
 
 def _encode(img: Image.Image, fmt: str) -> bytes:
@@ -35,14 +38,44 @@ def _encode(img: Image.Image, fmt: str) -> bytes:
     return out.getvalue()
 
 
+def check_dimensions(width: int, height: int, *, max_pixels=None, max_side=None, max_ratio=None) -> None:
+    """Refuse, from the header's dimensions alone, what would be too costly to decode for the
+    portal's uses: a side longer than PACTE_IMAGE_MAX_SIDE, more than PACTE_IMAGE_MAX_PIXELS, or
+    a shape more elongated than PACTE_IMAGE_MAX_RATIO (a 1 × 39,000,000 PNG of 75 KB took seconds
+    and gigabytes to decode)."""
+    max_pixels = max_pixels or settings.PACTE_IMAGE_MAX_PIXELS
+    max_side = max_side or settings.PACTE_IMAGE_MAX_SIDE
+    max_ratio = max_ratio or settings.PACTE_IMAGE_MAX_RATIO
+    if width < 1 or height < 1:
+        raise ValidationError("Cette image est vide.", code="image_broken")
+    if width > max_side or height > max_side:
+        raise ValidationError(
+            f"L'image est trop grande ({width} × {height} pixels) : {max_side} pixels au plus de côté.",
+            code="image_too_large",
+        )
+    if width * height > max_pixels:
+        raise ValidationError(
+            f"L'image est trop grande ({width} × {height} pixels) : "
+            f"{max_pixels // 1_000_000} millions de pixels au plus.",
+            code="image_too_many_pixels",
+        )
+    if max(width, height) > max_ratio * min(width, height):
+        raise ValidationError(
+            f"L'image est trop allongée ({width} × {height} pixels) : un côté fait au plus "
+            f"{max_ratio} fois l'autre.",
+            code="image_too_elongated",
+        )
+
+
 def process_image(uploaded, *, max_bytes=None, max_pixels=None) -> ProcessedImage:
     """Validate `uploaded` (a file object) and return clean image + thumbnail files.
 
     Raises ValidationError with a French message when the file is not an image we accept,
-    too heavy, or too large in pixels.
+    too heavy, or too large in pixels (check_dimensions, before any pixel is decoded).
+    `max_pixels` lowers the limit, for a form that shares a budget between several photos.
     """
     max_bytes = max_bytes or settings.PACTE_IMAGE_MAX_BYTES
-    max_pixels = max_pixels or settings.PACTE_IMAGE_MAX_PIXELS
+    max_pixels = min(max_pixels or settings.PACTE_IMAGE_MAX_PIXELS, settings.PACTE_IMAGE_MAX_PIXELS)
     size = getattr(uploaded, "size", None)
     if size is not None and size > max_bytes:
         raise ValidationError(
@@ -54,7 +87,9 @@ def process_image(uploaded, *, max_bytes=None, max_pixels=None) -> ProcessedImag
         with Image.open(uploaded) as probe:
             fmt = probe.format
             width, height = probe.size
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:  # Pillow's own guard, far past ours
+        raise ValidationError("L'image est trop grande.", code="image_too_large") from None
+    except (UnidentifiedImageError, OSError):
         raise ValidationError(
             "Ce fichier n'est pas une image lisible (formats acceptés : JPEG, PNG, WebP, GIF).",
             code="not_an_image",
@@ -64,15 +99,12 @@ def process_image(uploaded, *, max_bytes=None, max_pixels=None) -> ProcessedImag
             "Format d'image non accepté (formats acceptés : JPEG, PNG, WebP, GIF).",
             code="image_format",
         )
-    if width * height > max_pixels:
-        raise ValidationError(
-            f"L'image est trop grande ({width} × {height} pixels) : "
-            f"{max_pixels // 1_000_000} millions de pixels au plus.",
-            code="image_too_large",
-        )
+    check_dimensions(width, height, max_pixels=max_pixels)
     uploaded.seek(0)
     try:
         with Image.open(uploaded) as img:
+            # JPEG decodes straight at a reduced scale when the picture is larger than kept.
+            img.draft("RGB", (MAX_SIDE, MAX_SIDE))
             img.load()
             img = ImageOps.exif_transpose(img)  # keep the orientation the EXIF asked for
             has_alpha = img.mode in ("RGBA", "LA", "P") and fmt != "JPEG"
@@ -95,4 +127,5 @@ def process_image(uploaded, *, max_bytes=None, max_pixels=None) -> ProcessedImag
         thumbnail=ContentFile(_encode(thumb, out_fmt), name=f"{stem}-vignette.{ext}"),
         width=clean.width,
         height=clean.height,
+        source_pixels=width * height,
     )

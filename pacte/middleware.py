@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -52,4 +53,27 @@ class StaffSecondFactorMiddleware:
             if not is_mfa_enabled(request.user, [Authenticator.Type.TOTP]):
                 return redirect(f"{reverse('mfa_activate_totp')}?{query}")
             return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+        return self.get_response(request)
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request whose declared body exceeds PACTE_MAX_BODY_BYTES with 413, before
+    anything reads it (a 60 MB "photo" never reaches the upload handlers). The reverse proxy's
+    own limit (README) should stop such bodies first; this is the portal's own guarantee."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.PACTE_MAX_BODY_BYTES:
+            megabytes = settings.PACTE_MAX_BODY_BYTES // (1024 * 1024)
+            return HttpResponse(
+                f"Envoi trop volumineux : {megabytes} Mo au plus par envoi (photos comprises).",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
         return self.get_response(request)

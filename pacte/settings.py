@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pacte.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pacte.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -220,6 +221,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/m/ip,3/m/key",
     "confirm_email": "3/m/key",
 }
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+# empty: the header is ignored and REMOTE_ADDR is the client (pacte.client_ip).
+PACTE_TRUSTED_PROXIES = env_list("PACTE_TRUSTED_PROXIES")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PACTE Métropole Rouen Normandie"
 # Staff must have a TOTP second factor before reaching /admin/. On by default whenever DEBUG is
@@ -266,9 +270,19 @@ if os.environ.get("S3_BUCKET"):
         },
     }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# The body of a request without its files (form fields): nothing the portal posts comes close.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A whole request body, files included (six 8 MB photos and the form): larger ones are refused
+# with 413 before they are read (pacte.middleware.RequestBodyLimitMiddleware). The reverse proxy
+# should refuse them first (client_max_body_size, README).
+PACTE_MAX_BODY_BYTES = int(os.environ.get("PACTE_MAX_BODY_BYTES", str(50 * 1024 * 1024)))
+# Images (pacte.images): refused from their header when any limit is passed.
 PACTE_IMAGE_MAX_BYTES = 8 * 1024 * 1024
-PACTE_IMAGE_MAX_PIXELS = 40_000_000
+PACTE_IMAGE_MAX_PIXELS = 25_000_000
+PACTE_IMAGE_MAX_SIDE = 8000
+PACTE_IMAGE_MAX_RATIO = 20
+# Pixels one form may decode in all (several photos at once): bounds a request's time and memory.
+PACTE_IMAGE_FORM_PIXELS = 60_000_000
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,6 +1,9 @@
 """The clubs' side of the security review (tests/pacte/test_security.py holds the kernel's)."""
 
+import time
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -16,9 +19,10 @@ from clubs.services import (
 )
 from pacte.ratelimit import RateLimited
 from pacte.services.errors import RefusedError
-from tests.clubs.factories import ClubFactory, PracticeFactory, animator, member
+from tests.clubs.factories import ClubFactory, PracticeFactory, animator, image_upload, member
 from tests.factories import UserFactory
 from tests.pacte.test_allauth import login
+from tests.pacte.test_security import png_header
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +158,39 @@ def test_practices_replies_and_uploads_are_rate_limited(client):
     )
     body = response.content.decode()
     assert response.status_code == 200 and "avant de recommencer" in body and 'value="Mon compost"' in body
+
+
+# --- 4. a form's upload is bounded in time and memory -----------------------------------------
+
+
+def test_six_hostile_photos_in_one_form_are_refused_in_under_a_second(client):
+    club = ClubFactory()
+    client.force_login(member(club))
+    bombs = [
+        SimpleUploadedFile(f"bombe-{n}.png", png_header(1, 39_000_000), content_type="image/png")
+        for n in range(6)
+    ]
+    started = time.perf_counter()
+    response = client.post(
+        reverse("clubs:practice_create", args=[club.slug]),
+        {"title": "Mon composteur", "text": "Trois bacs.", "photos": bombs},
+    )
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200 and "8000 pixels au plus de côté" in response.content.decode()
+    assert elapsed < 1.0
+    assert not Practice.objects.exists()
+
+
+def test_photos_of_one_form_share_a_pixel_budget(client, settings):
+    settings.PACTE_IMAGE_FORM_PIXELS = 1_000_000
+    club = ClubFactory()
+    client.force_login(member(club))
+    photos = [image_upload(f"p{n}.jpg", size=(800, 600)) for n in range(3)]  # 480,000 pixels each
+    response = client.post(
+        reverse("clubs:practice_create", args=[club.slug]),
+        {"title": "Mon composteur", "text": "Trois bacs.", "photos": photos},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "p2.jpg : les photos envoyées ensemble sont trop grandes" in body
+    assert not Practice.objects.exists()

@@ -65,11 +65,11 @@ def test_non_image_is_refused_next_to_the_field_and_text_kept(author_client, clu
 
 def test_huge_image_in_pixels_is_refused(author_client, club):
     out = io.BytesIO()
-    Image.new("1", (8000, 6000)).save(out, "PNG")  # 48 million pixels, a few kilobytes
+    Image.new("1", (7000, 6000)).save(out, "PNG")  # 42 million pixels, a few kilobytes
     huge = SimpleUploadedFile("panorama.png", out.getvalue(), content_type="image/png")
     body = _post(author_client, club, [huge]).content.decode()
     assert _field_errors(body) == [
-        "panorama.png : L&#x27;image est trop grande (8000 × 6000 pixels) : 40 millions de pixels au plus."
+        "panorama.png : L&#x27;image est trop grande (7000 × 6000 pixels) : 25 millions de pixels au plus."
     ]
     assert not Practice.objects.exists()
 

@@ -1,11 +1,18 @@
 """The findings of the security review, each with the test that proves it fixed (tests/clubs/
 test_security.py holds the clubs' side)."""
 
+import struct
+import time
+import zlib
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from pacte.client_ip import client_ip
+from pacte.images import process_image
 from pacte.permissions import acts_as_staff
 from pacte.ratelimit import RateLimited, parse_limit, rate_limit
 from pacte.services.documents import private_document_create
@@ -184,3 +191,107 @@ def test_topics_and_replies_are_rate_limited_and_notices_grouped(
             reply_create(topic=topics[0], body="Une de trop", author=replier, by=replier)
     # Ten replies, one e-mail to the topic's author: at most one per topic per quarter hour.
     assert [m.to for m in mailoutbox] == [[opener.email]]
+
+
+# --- 4. images decoded within bounds, bodies bounded -----------------------------------------
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A tiny PNG declaring `width` × `height` pixels (what a decompression bomb looks like)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "message"),
+    [
+        (1, 39_000_000, "8000 pixels au plus de côté"),
+        (8001, 10, "8000 pixels au plus de côté"),
+        (10, 8001, "8000 pixels au plus de côté"),
+        (6000, 5000, "25 millions de pixels au plus"),
+        (4000, 150, "trop allongée"),
+        (100_000, 100_000, "trop grande"),
+    ],
+)
+def test_image_helper_refuses_costly_images_before_decoding(width, height, message):
+    started = time.perf_counter()
+    with pytest.raises(ValidationError, match=message):
+        process_image(SimpleUploadedFile("bombe.png", png_header(width, height), content_type="image/png"))
+    assert time.perf_counter() - started < 0.2
+
+
+def test_request_body_over_the_limit_is_refused_before_it_is_read(client, settings):
+    settings.PACTE_MAX_BODY_BYTES = 50 * 1024 * 1024
+    client.force_login(UserFactory())
+    response = client.generic(
+        "POST",
+        "/mon-espace/",
+        b"x" * 10,
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(60 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "50 Mo au plus" in response.content.decode()
+
+
+# --- 5. the client address behind the reverse proxy -----------------------------------------
+
+
+def _login_from(client, forwarded_for, email, password):
+    return client.post(
+        reverse("account_login"), {"login": email, "password": password}, HTTP_X_FORWARDED_FOR=forwarded_for
+    )
+
+
+def _limited(response) -> bool:
+    """allauth answers 429, or shows the form again saying there were too many attempts."""
+    return response.status_code == 429 or "Trop de tentatives" in response.content.decode()
+
+
+def test_behind_a_trusted_proxy_one_attacker_does_not_lock_everyone_out(client, settings):
+    settings.PACTE_TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/8"]  # the test client is 127.0.0.1
+    victim = UserFactory()
+    responses = [
+        _login_from(client, "203.0.113.5", f"inconnu{n}@exemple.fr", "mauvais-mot-de-passe")
+        for n in range(45)
+    ]
+    assert _limited(responses[-1])  # the attacker's own address is limited
+    response = _login_from(client, "198.51.100.7, 10.1.2.3", victim.email, PASSWORD)
+    assert response.status_code == 302  # another visitor, through the same proxies, signs in
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, settings):
+    settings.PACTE_TRUSTED_PROXIES = []
+    responses = [
+        # A new forged address each time changes nothing: the limit keys on REMOTE_ADDR.
+        _login_from(client, f"203.0.113.{n}", f"inconnu{n}@exemple.fr", "mauvais-mot-de-passe")
+        for n in range(25)
+    ]
+    assert _limited(responses[-1])
+
+
+def test_client_ip_rules(rf, settings):
+    settings.PACTE_TRUSTED_PROXIES = ["10.0.0.1"]
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 5.6.7.8")
+    assert client_ip(request) == "5.6.7.8"  # the rightmost address the proxy saw
+    request = rf.get("/", REMOTE_ADDR="192.0.2.9", HTTP_X_FORWARDED_FOR="5.6.7.8")
+    assert client_ip(request) == "192.0.2.9"  # not from the proxy: the header is not believed
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="pas-une-ip")
+    assert client_ip(request) == "10.0.0.1"
+
+
+def test_per_account_limit_stays(client, settings):
+    settings.PACTE_TRUSTED_PROXIES = ["127.0.0.1"]
+    victim = UserFactory()
+    for n in range(5):
+        _login_from(client, f"203.0.113.{n}", victim.email, "mauvais-mot-de-passe")
+    assert _limited(_login_from(client, "203.0.113.99", victim.email, PASSWORD))
