@@ -1,0 +1,233 @@
+"""Public pages of the letter: subscription, archive, experience sheets; and the personal pages
+reached by a signed link (confirmation, preferences, unsubscription)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pacte.cache import anonymous_page_cache
+from pacte.services.errors import RefusedError
+
+from .enums import SubscriberStatus
+from .filters import SheetFilter
+from .forms import PreferencesForm, SubscribeForm
+from .models import ExperienceSheet, Issue, Subscriber
+from .rendering import CO_FUNDING, issue_context
+from .services import (
+    CONSENT_TEXT,
+    read_confirm_token,
+    read_personal_token,
+    subscriber_confirm,
+    subscriber_subscribe,
+    subscriber_subscribe_account,
+    subscriber_unsubscribe,
+    subscriber_update_preferences,
+)
+
+# The letter's pages show its own content and the kernel's (agenda events, themes, communes).
+AREAS = ("agenda", "newsletter")
+
+
+def _refusal_to_form(form, error: RefusedError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_not_required
+# No CSRF token on the subscription form, so that the page can be cached for every visitor: a
+# forged post can only make us send a confirmation link (at most one per quarter hour and address),
+# and nothing is sent to the address until its owner follows it (double opt-in).
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@anonymous_page_cache(600, areas=AREAS)
+def home(request):
+    """The letter's page: what it is, the subscription form, and the archive of sent issues."""
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            subscriber_subscribe(
+                email=data["email"],
+                name=data["name"],
+                structure=data["structure"],
+                role=data["role"],
+                commune=data["commune"],
+                themes=data["themes"],
+                by=request.user,
+            )
+        except RefusedError as error:
+            _refusal_to_form(form, error)
+        else:
+            return redirect("newsletter:thanks")
+    user = request.user
+    subscription = None
+    if user.is_authenticated:
+        subscription = Subscriber.objects.filter(email=user.email.strip().lower()).first()
+    issues = list(Issue.objects.sent().select_related("theme").order_by("-number")[:24])
+    sheets = list(ExperienceSheet.objects.published().for_listing()[:3])
+    return render(
+        request,
+        "newsletter/home.html",
+        {
+            "form": form,
+            "issues": issues,
+            "sheets": sheets,
+            "subscription": subscription,
+            "consent_text": CONSENT_TEXT,
+            "co_funding": CO_FUNDING,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_not_required
+@require_GET
+@anonymous_page_cache(3600, areas=AREAS)
+def thanks(request):
+    return render(request, "newsletter/thanks.html")
+
+
+@require_POST
+def subscribe_account(request):
+    """One click for a signed-in person: their account's address, already verified."""
+    try:
+        subscriber = subscriber_subscribe_account(user=request.user, by=request.user)
+    except RefusedError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("newsletter:home")
+    from .services import personal_token
+
+    messages.success(request, f"C'est fait : la lettre arrivera chaque mois à {subscriber.email}.")
+    return redirect("newsletter:preferences", personal_token(subscriber))
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """The link of the confirmation e-mail: a page with one button (a GET changes nothing, so
+    mail scanners that follow links cannot subscribe anyone)."""
+    subscriber = read_confirm_token(token)
+    if subscriber is None:
+        return render(request, "newsletter/confirm.html", {"invalid": True}, status=404)
+    context = {"subscriber": subscriber, "done": subscriber.status == SubscriberStatus.ACTIVE}
+    if request.method == "POST":
+        try:
+            subscriber = subscriber_confirm(subscriber=subscriber, by=None)
+        except RefusedError as error:
+            context["refused"] = " ".join(error.messages)
+        else:
+            from .services import personal_token
+
+            messages.success(request, "Votre abonnement est confirmé : la prochaine lettre vous arrivera.")
+            return redirect("newsletter:preferences", personal_token(subscriber))
+    return render(request, "newsletter/confirm.html", context)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def preferences(request, token):
+    """The subscriber's own page, reached by the personal link of every letter."""
+    subscriber = read_personal_token(token)
+    if subscriber is None:
+        return render(request, "newsletter/preferences.html", {"invalid": True}, status=404)
+    form = PreferencesForm(request.POST or None, instance=subscriber)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            subscriber_update_preferences(
+                subscriber=subscriber,
+                name=data["name"],
+                structure=data["structure"],
+                role=data["role"],
+                commune=data["commune"],
+                themes=data["themes"],
+                resubscribe="resubscribe" in request.POST,
+                by=None,
+            )
+        except RefusedError as error:
+            _refusal_to_form(form, error)
+        else:
+            messages.success(request, "Vos préférences sont enregistrées.")
+            return redirect("newsletter:preferences", token)
+    subscriber.refresh_from_db()
+    return render(
+        request,
+        "newsletter/preferences.html",
+        {"form": form, "subscriber": subscriber, "token": token},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_not_required
+@csrf_exempt  # the signed token is the credential; mail clients POST here (RFC 8058 one-click)
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    subscriber = read_personal_token(token)
+    if subscriber is None:
+        return render(request, "newsletter/unsubscribe.html", {"invalid": True}, status=404)
+    done = subscriber.status == SubscriberStatus.UNSUBSCRIBED
+    if request.method == "POST":
+        subscriber_unsubscribe(subscriber=subscriber, by=None, reason="Lien de désabonnement")
+        done = True
+    return render(
+        request, "newsletter/unsubscribe.html", {"subscriber": subscriber, "done": done, "token": token}
+    )
+
+
+@login_not_required
+@require_GET
+@anonymous_page_cache(3600, areas=AREAS)
+def issue_detail(request, number):
+    """The web archive of a sent issue (drafts and issues being sent are not public)."""
+    issue = get_object_or_404(Issue.objects.sent().select_related("theme"), number=number)
+    return render(request, "newsletter/issue_detail.html", issue_context(issue))
+
+
+@login_not_required
+@require_GET
+@anonymous_page_cache(600, query_params=[*SheetFilter.base_filters, "page"], areas=AREAS)
+def sheet_list(request):
+    sheet_filter = SheetFilter(
+        request.GET or None, queryset=ExperienceSheet.objects.visible_to(request.user).for_listing()
+    )
+    page = Paginator(sheet_filter.qs, settings.PACTE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": sheet_filter, "page": page, "sheets": page.object_list, "query": query.urlencode()}
+    template = "newsletter/includes/_sheet_results.html" if request.htmx else "newsletter/sheet_list.html"
+    return render(request, template, context)
+
+
+def _sheet_for(request, slug) -> ExperienceSheet:
+    sheets = (
+        ExperienceSheet.objects.visible_to(request.user).select_related("commune").prefetch_related("themes")
+    )
+    return get_object_or_404(sheets, slug=slug)
+
+
+@login_not_required
+@require_GET
+@anonymous_page_cache(3600, areas=AREAS)
+def sheet_detail(request, slug):
+    sheet = _sheet_for(request, slug)
+    return render(request, "newsletter/sheet_detail.html", {"sheet": sheet, "co_funding": CO_FUNDING})
+
+
+@login_not_required
+@require_GET
+@anonymous_page_cache(3600, areas=AREAS)
+def sheet_pdf(request, slug):
+    from .pdf import sheet_pdf_bytes
+
+    sheet = _sheet_for(request, slug)
+    response = HttpResponse(sheet_pdf_bytes(sheet), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="fiche-{sheet.slug}.pdf"'
+    return response
