@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.cache import anonymous_page_cache
 from pacte.services.errors import RefusedError
@@ -46,7 +46,7 @@ def _refusal_to_form(form, error: RefusedError) -> None:
 # forged post can only make us send a confirmation link (at most one per quarter hour and address),
 # and nothing is sent to the address until its owner follows it (double opt-in).
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @anonymous_page_cache(600, areas=AREAS)
 def home(request):
     """The letter's page: what it is, the subscription form, and the archive of sent issues."""
@@ -89,7 +89,7 @@ def home(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(3600, areas=AREAS)
 def thanks(request):
     return render(request, "newsletter/thanks.html")
@@ -110,7 +110,7 @@ def subscribe_account(request):
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     """The link of the confirmation e-mail: a page with one button (a GET changes nothing, so
     mail scanners that follow links cannot subscribe anyone)."""
@@ -132,7 +132,7 @@ def confirm(request, token):
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request, token):
     """The subscriber's own page, reached by the personal link of every letter."""
     subscriber = read_personal_token(token)
@@ -168,7 +168,7 @@ def preferences(request, token):
 
 @login_not_required
 @csrf_exempt  # the signed token is the credential; mail clients POST here (RFC 8058 one-click)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     subscriber = read_personal_token(token)
     if subscriber is None:
@@ -183,7 +183,7 @@ def unsubscribe(request, token):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(3600, areas=AREAS)
 def issue_detail(request, number):
     """The web archive of a sent issue (drafts and issues being sent are not public)."""
@@ -192,7 +192,7 @@ def issue_detail(request, number):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(600, query_params=[*SheetFilter.base_filters, "page"], areas=AREAS)
 def sheet_list(request):
     sheet_filter = SheetFilter(
@@ -214,7 +214,7 @@ def _sheet_for(request, slug) -> ExperienceSheet:
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(3600, areas=AREAS)
 def sheet_detail(request, slug):
     sheet = _sheet_for(request, slug)
@@ -222,7 +222,7 @@ def sheet_detail(request, slug):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(3600, areas=AREAS)
 def sheet_pdf(request, slug):
     from .pdf import sheet_pdf_bytes

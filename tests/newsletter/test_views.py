@@ -146,3 +146,17 @@ def test_my_space_section(client, world):
 
 def test_sheet_status_values():
     assert SheetStatus.PUBLISHED.label == "Publiée"
+
+
+def test_reading_pages_answer_head(client):
+    issue = IssueFactory(sent=True)
+    sheet = SheetFactory()
+    for url in [
+        "/lettre/",
+        "/lettre/merci/",
+        "/lettre/fiches/",
+        f"/lettre/{issue.number}/",
+        sheet.get_absolute_url(),
+    ]:
+        response = client.head(url)
+        assert response.status_code == 200 and response.content == b"", url
