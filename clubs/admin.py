@@ -130,7 +130,7 @@ class ClubAdmin(ServiceModelAdmin):
     def name(self, obj):
         return obj.organisation.name
 
-    @admin.display(description="commune", ordering="organisation__commune__name")
+    @admin.display(description="commune", ordering="organisation__commune__sort_name")
     def commune(self, obj):
         return obj.organisation.commune
 

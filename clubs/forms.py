@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from pacte.forms import CommuneSelect
 from pacte.images import process_image
 from pacte.models import Commune, Theme
 
@@ -31,8 +32,9 @@ class ClubPresentationForm(forms.Form):
     description = forms.CharField(label="Présentation", widget=forms.Textarea, required=False)
     themes = themes_field()
     commune = forms.ModelChoiceField(
+        widget=CommuneSelect,
         label="Commune",
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.all(),
         required=False,
         empty_label="Plusieurs communes",
     )
@@ -85,7 +87,10 @@ class MeetingForm(forms.Form):
     description = forms.CharField(label="Description", widget=forms.Textarea, required=False)
     themes = themes_field()
     commune = forms.ModelChoiceField(
-        label="Commune", queryset=Commune.objects.order_by("name"), empty_label="Choisir une commune"
+        widget=CommuneSelect,
+        label="Commune",
+        queryset=Commune.objects.all(),
+        empty_label="Choisir une commune",
     )
     place = forms.CharField(
         label="Lieu", max_length=200, help_text="Par exemple : salle des fêtes, jardin partagé…"

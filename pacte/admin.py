@@ -249,6 +249,7 @@ class EventAdminForm(forms.ModelForm):
             "registration_opens_at",
             "registration_closes_at",
             "registration_required",
+            "audience",
             "is_published",
             "walk_in_count",
         ]

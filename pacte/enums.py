@@ -34,6 +34,26 @@ class MembershipRole(models.TextChoices):
     MEMBER = "membre", "Membre"
 
 
+class EventAudience(models.TextChoices):
+    """Who an event is for; registration is restricted accordingly (Event.registration_refusal)."""
+
+    EVERYONE = "tout_public", "Tout public"
+    PROFESSIONALS = "professionnels", "Professionnels"
+    MEMBERS = "membres", "Membres de la structure organisatrice"
+
+
+# The profiles an event "for professionals" accepts: everyone but residents.
+PROFESSIONAL_CATEGORIES = frozenset(
+    {
+        PublicCategory.ASSOCIATION,
+        PublicCategory.COMMUNE,
+        PublicCategory.SOCIAL,
+        PublicCategory.PARTNER,
+        PublicCategory.METROPOLE,
+    }
+)
+
+
 class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", "Confirmée"
     WAITLISTED = "waitlisted", "Liste d'attente"

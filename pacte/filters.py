@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from .enums import Action
+from .forms import CommuneSelect
 from .models import Commune, Event, Theme
 
 
@@ -24,7 +25,34 @@ def commune_filter(field_name: str) -> django_filters.ModelChoiceFilter:
         to_field_name="slug",
         queryset=Commune.objects.all(),
         empty_label="Toutes les communes",
+        widget=CommuneSelect,
     )
+
+
+def with_home_commune(request, param: str = "commune"):
+    """A list's filters: the visitor's own, or, when they chose none, their home commune.
+
+    Returns (data, applied). An explicit empty `commune=` is the "toutes les communes" switch and
+    is kept as is. Anonymous visitors (the cached pages) are never filtered.
+    """
+    commune = getattr(request.user, "home_commune", None) if request.user.is_authenticated else None
+    if request.GET or commune is None:
+        return request.GET, False
+    data = request.GET.copy()
+    data[param] = commune.slug
+    return data, True
+
+
+def commune_switch(filterset, query, home_applied: bool, param: str = "commune") -> dict | None:
+    """What components/commune_switch.html shows when a list is filtered on one commune."""
+    form = filterset.form
+    commune = form.cleaned_data.get(param) if filterset.is_bound and form.is_valid() else None
+    if commune is None:
+        return None
+    everywhere = query.copy()
+    everywhere[param] = ""
+    everywhere.pop("page", None)
+    return {"commune": commune, "home_applied": home_applied, "all_query": everywhere.urlencode()}
 
 
 class EventFilter(django_filters.FilterSet):

@@ -7,9 +7,19 @@ from .images import process_image
 from .models import Commune, Event, Organisation, Theme, User
 
 
+class CommuneSelect(forms.Select):
+    """The list of the 71 communes; static/js/pacte.js lets people type into it (datalist)."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-combobox": "", **(attrs or {})}, choices)
+
+
 class CommuneChoiceField(forms.ModelChoiceField):
+    """One of the 71 communes, in French order (Commune.sort_name), typed into with pacte.js."""
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", Commune.objects.order_by("name"))
+        kwargs.setdefault("widget", CommuneSelect)
+        kwargs.setdefault("queryset", Commune.objects.all())
         kwargs.setdefault("required", False)
         kwargs.setdefault("empty_label", "Hors de la Métropole ou non précisée")
         kwargs.setdefault("label", "Commune de résidence")
@@ -97,9 +107,7 @@ class OrganisationPageForm(forms.ModelForm):
     """What a référent edits on the organisation's public page."""
 
     themes = _themes_field()
-    commune = forms.ModelChoiceField(
-        label="Commune", queryset=Commune.objects.all(), required=False, empty_label="Hors de la Métropole"
-    )
+    commune = CommuneChoiceField(label="Commune", empty_label="Hors de la Métropole")
     logo = LogoField(
         label="Logo",
         required=False,
@@ -137,9 +145,7 @@ class EventProposalForm(forms.ModelForm):
     """A référent's event: the DACTE publishes it, unless the organisation publishes directly."""
 
     themes = _themes_field()
-    commune = forms.ModelChoiceField(
-        label="Commune", queryset=Commune.objects.all(), required=False, empty_label="Non précisée"
-    )
+    commune = CommuneChoiceField(label="Commune", empty_label="Non précisée")
     capacity = forms.IntegerField(
         label="Places",
         required=False,
@@ -162,6 +168,7 @@ class EventProposalForm(forms.ModelForm):
             "address",
             "commune",
             "registration_required",
+            "audience",
             "capacity",
         ]
         widgets = {

@@ -13,7 +13,6 @@ then only picks a value class per commune. The class colours live in static/css/
 
 import math
 import threading
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .text import french_plural
+from .collation import sort_key  # noqa: F401 — also imported from here by callers
 
 # SVG user units: the map is VIEW_WIDTH wide, its height follows the Métropole's proportions.
 VIEW_WIDTH = 1000
@@ -230,12 +230,6 @@ def count_label(value: int, unit: tuple[str, str]) -> str:
 def _of(noun: str) -> str:
     """'de jardins', 'd'actions': French elides before a vowel."""
     return f"d'{noun}" if sort_key(noun[:1]) in tuple("aeiouy") else f"de {noun}"
-
-
-def sort_key(name: str) -> str:
-    """Alphabetical order as a French reader expects it (Épinay between Elbeuf and Eslettes)."""
-    decomposed = unicodedata.normalize("NFD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def default_legend_title(unit: tuple[str, str]) -> str:

@@ -218,7 +218,7 @@ class CharterSignatureAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="commune", ordering="garden__commune__name")
+    @admin.display(description="commune", ordering="garden__commune__sort_name")
     def commune(self, obj):
         return obj.garden.commune.name
 

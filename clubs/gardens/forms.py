@@ -1,6 +1,7 @@
 from django import forms
 from django.db.models import Q
 
+from pacte.forms import CommuneSelect
 from pacte.models import Commune
 
 from .models import Charter, Garden, GardenPractice, GardenSize, GardenType
@@ -17,8 +18,9 @@ class GardenForm(forms.ModelForm):
         error_messages={"required": "Choisissez le type de jardin."},
     )
     commune = forms.ModelChoiceField(
+        widget=CommuneSelect,
         label="Commune du jardin",
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.all(),
         empty_label="Choisissez une commune",
         help_text="Seule la commune est demandée : ni adresse, ni position.",
         error_messages={

@@ -115,7 +115,12 @@ def garden_new(request):
     if current is None:
         messages.warning(request, "La charte du réseau n'est pas encore publiée : revenez bientôt.")
         return redirect("clubs:gardens")
-    form = GardenForm(request.POST if request.method == "POST" else None, charter=current)
+    # The form opens on the person's home commune; the list still holds all 71.
+    form = GardenForm(
+        request.POST if request.method == "POST" else None,
+        charter=current,
+        initial={"commune": request.user.home_commune_id},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             garden_register(owner=request.user, charter=current, by=request.user, **form.service_kwargs())

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from pacte.cache import anonymous_page_cache
 from pacte.enums import Action, MembershipRole
+from pacte.filters import commune_switch, with_home_commune
 from pacte.models import Event, ExchangeNetwork, Membership, Topic, User
 from pacte.permissions import acts_as_staff
 from pacte.views.helpers import action_service
@@ -20,11 +21,19 @@ from .common import AREAS, club_for, paginate
 @require_safe
 @anonymous_page_cache(60, query_params=[*ClubFilter.base_filters, "page"], areas=AREAS)
 def club_list(request):
-    club_filter = ClubFilter(
-        request.GET or None, queryset=Club.objects.visible_to(request.user).for_listing()
-    )
-    page, query = paginate(request, club_filter.qs)
-    context = {"filter": club_filter, "page": page, "clubs": page.object_list, "query": query}
+    # Signed-in people see the clubs of their home commune first, with a switch to all of them.
+    data, home_applied = with_home_commune(request)
+    club_filter = ClubFilter(data or None, queryset=Club.objects.visible_to(request.user).for_listing())
+    page, _ = paginate(request, club_filter.qs)
+    query = data.copy()
+    query.pop("page", None)
+    context = {
+        "filter": club_filter,
+        "page": page,
+        "clubs": page.object_list,
+        "query": query.urlencode(),
+        "commune_switch": commune_switch(club_filter, query, home_applied),
+    }
     template = "clubs/includes/_club_results.html" if request.htmx else "clubs/club_list.html"
     return render(request, template, context)
 

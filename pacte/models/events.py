@@ -3,7 +3,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ..enums import Action, RegistrationStatus
+from ..enums import PROFESSIONAL_CATEGORIES, Action, EventAudience, RegistrationStatus
 from ..permissions import acts_as_staff
 from .base import TimeStampedModel
 from .organisations import referent_q
@@ -81,6 +81,14 @@ class Event(TimeStampedModel):
         help_text="Par défaut, les inscriptions ferment au début de l'événement.",
     )
     registration_required = models.BooleanField("sur inscription", default=True)
+    audience = models.CharField(
+        "public",
+        max_length=20,
+        choices=EventAudience.choices,
+        default=EventAudience.EVERYONE,
+        help_text="Les inscriptions sont réservées en conséquence : professionnels (selon le profil "
+        "indiqué par la personne) ou membres de la structure organisatrice.",
+    )
     is_published = models.BooleanField("publié", default=False, db_index=True)
     # Kept in step with confirmed registrations by the services, under the event's row lock:
     # lists filter on places left without counting registrations.
@@ -125,20 +133,54 @@ class Event(TimeStampedModel):
     def closes_at(self):
         return self.registration_closes_at or self.starts_at
 
-    def registration_refusal(self, now=None) -> str | None:
-        """Why nobody can register now, in French, or None when registration is open."""
+    @property
+    def has_ended(self) -> bool:
+        return self.ends_at < timezone.now()
+
+    @property
+    def audience_label(self) -> str:
+        if self.audience == EventAudience.MEMBERS:
+            return f"Réservé aux membres de « {self.organiser_name} »"
+        if self.audience == EventAudience.PROFESSIONALS:
+            return "Réservé aux professionnels (associations, communes, acteurs sociaux, partenaires)"
+        return "Tout public"
+
+    def registration_refusal(self, now=None, user=None) -> str | None:
+        """Why nobody (or `user`, when given) can register now, in French; None when open."""
         now = now or timezone.now()
         if not self.is_published:
             return "Cet événement n'est pas publié."
         if not self.registration_required:
             return "Cet événement est en accès libre, sans inscription."
+        if self.ends_at < now:
+            return "Événement terminé : les inscriptions sont closes."
         if self.starts_at <= now:
-            return "Cet événement est passé : les inscriptions sont closes."
+            return "L'événement a commencé : les inscriptions sont closes."
         if self.registration_opens_at and now < self.registration_opens_at:
             opens = timezone.localtime(self.registration_opens_at).strftime("%d/%m/%Y à %H:%M")
             return f"Les inscriptions ouvriront le {opens}."
         if now >= self.closes_at:
             return "Les inscriptions sont closes."
+        if user is not None and user.is_authenticated:
+            return self.audience_refusal(user)
+        return None
+
+    def audience_refusal(self, user) -> str | None:
+        """Why `user` is not among the event's public, or None."""
+        if self.audience == EventAudience.PROFESSIONALS and user.category not in PROFESSIONAL_CATEGORIES:
+            return (
+                "Cet événement est réservé aux professionnels (associations, communes, acteurs sociaux, "
+                "partenaires, agents de la Métropole). Si c'est votre cas, indiquez-le dans votre profil "
+                "(« Vous êtes ») depuis Mon espace."
+            )
+        if self.audience == EventAudience.MEMBERS:
+            from .organisations import Membership
+
+            if not (
+                self.organiser_id
+                and Membership.objects.filter(organisation_id=self.organiser_id, user=user).exists()
+            ):
+                return f"Cet événement est réservé aux membres de « {self.organiser_name} »."
         return None
 
 

@@ -1,11 +1,15 @@
 from django.db import models
 
+from ..collation import sort_key
+
 
 class Commune(models.Model):
     """One of the 71 member communes of the Métropole (reference data, loaded by migration)."""
 
     insee_code = models.CharField("code INSEE", max_length=5, unique=True)
     name = models.CharField("nom", max_length=100)
+    # French order in SQL without database collations: "Épinay" among the E's (pacte.collation).
+    sort_name = models.CharField("nom pour le tri", max_length=100, db_index=True, editable=False, default="")
     slug = models.SlugField(max_length=100, unique=True)
     postal_codes = models.CharField(
         "codes postaux", max_length=60, help_text="Séparés par « ; », comme dans la source."
@@ -15,12 +19,18 @@ class Commune(models.Model):
     longitude = models.DecimalField(max_digits=8, decimal_places=5)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name"]
         verbose_name = "commune"
         verbose_name_plural = "communes"
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.sort_name = sort_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_name"}
+        super().save(*args, **kwargs)
 
     @property
     def postal_code_list(self) -> list[str]:

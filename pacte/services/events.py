@@ -33,6 +33,7 @@ EVENT_FIELDS = frozenset(
         "registration_opens_at",
         "registration_closes_at",
         "registration_required",
+        "audience",
         "is_published",
         "walk_in_count",
     }

@@ -20,11 +20,12 @@ def _locked_event(event: Event) -> Event:
 def registration_create(*, event: Event, user, by=None) -> Registration:
     """Register `user`: confirmed while places are left, otherwise on the waiting list.
 
-    Refused with a French reason when the event is unpublished, past, closed or not yet open,
-    or when the person already holds a live registration.
+    Refused with a French reason when the event is unpublished, past, closed or not yet open, when
+    the person is not among its public (professionals, members of the organiser), or when they
+    already hold a live registration.
     """
     event = _locked_event(event)
-    refusal = event.registration_refusal()
+    refusal = event.registration_refusal(user=user)
     if refusal:
         raise RefusedError(refusal, code="registration_closed")
     if Registration.objects.active().filter(event=event, user=user).exists():
@@ -54,10 +55,13 @@ def registration_create(*, event: Event, user, by=None) -> Registration:
 def registration_cancel(*, registration: Registration, by, reason: str = "") -> Registration | None:
     """Cancel a live registration; a freed place goes to the first person on the waiting list.
 
-    Returns the promoted registration, if any. Refused once the event has started.
+    The person is told by e-mail. Returns the promoted registration, if any. Refused once the
+    event has started.
     """
     event = _locked_event(registration.event)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = (
+        Registration.objects.select_for_update(of=("self",)).select_related("user").get(pk=registration.pk)
+    )
     if registration.status == RegistrationStatus.CANCELLED:
         raise RefusedError("Cette inscription est déjà annulée.", code="already_cancelled")
     if event.starts_at <= timezone.now():
@@ -76,6 +80,12 @@ def registration_cancel(*, registration: Registration, by, reason: str = "") -> 
         to_state=RegistrationStatus.CANCELLED,
         reason=reason,
     )
+    if registration.user_id:
+        send_templated_email(
+            to=registration.user.email,
+            template="registration_cancelled",
+            context={"user": registration.user, "event": event, "registration": registration},
+        )
     promoted = None
     if previous == RegistrationStatus.CONFIRMED:
         event.seats_taken -= 1

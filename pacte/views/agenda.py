@@ -1,33 +1,67 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..cache import anonymous_page_cache
-from ..filters import EventFilter
+from ..filters import EventFilter, commune_switch, with_home_commune
 from ..forms import AttendanceForm
 from ..ical import calendar
 from ..models import Event, Registration
 from ..services.errors import RefusedError
 from ..services.registrations import event_record_attendance, registration_cancel, registration_create
-from .helpers import paginate
 
 ICAL_MAX_EVENTS = 500
 
 
-def _agenda_filter(request):
+def _agenda_filter(data):
     queryset = Event.objects.published().upcoming().for_listing()
-    return EventFilter(request.GET or None, queryset=queryset)
+    return EventFilter(data or None, queryset=queryset)
+
+
+def subscription_url(event_filter) -> str:
+    """The selection's calendar as a stable webcal:// address: only the filters that are set, in
+    a fixed order, so the same selection always gives the same address."""
+    params = {}
+    if event_filter.is_bound and event_filter.form.is_valid():
+        for name in EventFilter.base_filters:
+            raw = event_filter.form.data.get(name)
+            if raw not in (None, "", "off", "false") and event_filter.form.cleaned_data.get(name) not in (
+                None,
+                "",
+            ):
+                params[name] = raw
+    url = settings.SITE_URL.rstrip("/") + reverse("agenda:ical")
+    if params:
+        url += "?" + urlencode(params)
+    return "webcal://" + url.split("://", 1)[1]
 
 
 @login_not_required
 @require_safe
 @anonymous_page_cache(60, query_params=[*EventFilter.base_filters, "page"], areas=["agenda"])
 def event_list(request):
-    event_filter = _agenda_filter(request)
-    page, query = paginate(request, event_filter.qs)
-    context = {"filter": event_filter, "page": page, "events": page.object_list, "query": query}
+    data, home_applied = with_home_commune(request)
+    event_filter = _agenda_filter(data)
+    paginator = Paginator(event_filter.qs, settings.PACTE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = data.copy()
+    query.pop("page", None)
+    context = {
+        "filter": event_filter,
+        "page": page,
+        "events": page.object_list,
+        "query": query.urlencode(),
+        "commune_switch": commune_switch(event_filter, query, home_applied),
+        "subscription_url": subscription_url(event_filter),
+    }
     template = "pacte/includes/_event_results.html" if request.htmx else "pacte/agenda_list.html"
     return render(request, template, context)
 
@@ -35,7 +69,7 @@ def event_list(request):
 @login_not_required
 @require_safe
 def event_list_ical(request):
-    events = _agenda_filter(request).qs[:ICAL_MAX_EVENTS]
+    events = _agenda_filter(request.GET).qs[:ICAL_MAX_EVENTS]
     response = HttpResponse(
         calendar(events, name="Agenda du PACTE"), content_type="text/calendar; charset=utf-8"
     )
@@ -69,7 +103,8 @@ def event_detail(request, slug):
             "themes": list(event.themes.all()),
             "registration": registration,
             "waitlist_position": registration.waitlist_position() if registration else None,
-            "refusal": event.registration_refusal(),
+            "refusal": event.registration_refusal(user=request.user),
+            "started": event.starts_at <= timezone.now(),
             "can_manage": can_manage,
         },
     )
@@ -105,20 +140,29 @@ def event_register(request, slug):
     return redirect(event)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_cancel(request, slug):
+    """GET: asks for confirmation (a page, so it works without JavaScript); POST: cancels."""
     event = _event_for(request, slug)
     registration = get_object_or_404(Registration.objects.active().of_user(request.user), event=event)
+    from_my_space = (request.POST.get("next") or request.GET.get("next")) == "mon-espace"
+    back = redirect("my_space") if from_my_space else redirect(event)
+    if request.method != "POST":
+        if event.starts_at <= timezone.now():
+            messages.error(request, "L'événement a commencé : l'inscription ne peut plus être annulée.")
+            return back
+        return render(
+            request,
+            "pacte/event_cancel.html",
+            {"event": event, "registration": registration, "from_my_space": from_my_space},
+        )
     try:
         registration_cancel(registration=registration, by=request.user)
     except RefusedError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, "Votre inscription est annulée.")
-    next_url = request.POST.get("next")
-    if next_url == "mon-espace":
-        return redirect("my_space")
-    return redirect(event)
+        messages.success(request, "Votre inscription est annulée. Un e-mail vous le confirme.")
+    return back
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

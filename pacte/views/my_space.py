@@ -34,6 +34,7 @@ def my_space(request):
         "pacte/my_space.html",
         {
             "form": form,
+            "now": now,
             "upcoming": [r for r in registrations if r.event.ends_at >= now],
             "past": [r for r in registrations if r.event.ends_at < now][-20:],
             "memberships": Membership.objects.filter(user=user).select_related("organisation"),

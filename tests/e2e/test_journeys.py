@@ -35,7 +35,10 @@ def test_sign_up_confirm_register_see_in_my_space_and_cancel(page):
     page.locator('input[name="email"]').fill("camille.martin@exemple.fr")
     page.locator('input[name="first_name"]').fill("Camille")
     page.locator('input[name="last_name"]').fill("Martin")
-    page.locator('select[name="home_commune"]').select_option(label="Rouen")
+    # The commune list can be typed into (static/js/pacte.js): the select follows the text.
+    page.get_by_label("Commune de résidence").fill("rouen")
+    page.get_by_label("Commune de résidence").press("Tab")
+    expect(page.locator('select[name="home_commune"]')).to_have_value(str(commune("rouen").pk))
     page.locator('select[name="category"]').select_option(label="Habitant ou habitante")
     page.locator('input[name="password1"]').fill(PASSWORD)
     page.locator('input[name="password2"]').fill(PASSWORD)
@@ -68,12 +71,15 @@ def test_sign_up_confirm_register_see_in_my_space_and_cancel(page):
 
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mon espace").click()
     registrations = page.get_by_role("region", name="Mes inscriptions à venir")
-    expect(registrations.get_by_role("link", name="Atelier compost au jardin")).to_be_visible()
-    registrations.get_by_role("button", name=re.compile("^Annuler")).click()
+    expect(registrations.get_by_role("link", name="Atelier compost au jardin", exact=True)).to_be_visible()
+    registrations.get_by_role("link", name=re.compile("^Annuler")).click()
+    # Cancelling asks first, on a page of its own (no JavaScript needed).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Annuler mon inscription ?")
+    page.get_by_role("button", name="Oui, annuler mon inscription").click()
 
     expect(page).to_have_url(re.compile(r"/mon-espace/$"))
     expect(page.get_by_role("status")).to_contain_text("Votre inscription est annulée.")
-    expect(registrations.get_by_role("link", name="Atelier compost au jardin")).to_have_count(0)
+    expect(registrations.get_by_role("link", name="Atelier compost au jardin", exact=True)).to_have_count(0)
     expect(registrations).to_contain_text("Vous n'avez aucune inscription à venir.")
     assert Registration.objects.get(event=event, user=user).status == RegistrationStatus.CANCELLED
 

@@ -293,7 +293,7 @@ def test_login_with_wrong_password_shows_a_french_error(client):
     response = login(client, user.email, "pas-le-bon-mot-de-passe")
     html = assert_portal_page(response)
     assert "L’adresse e-mail ou le mot de passe sont incorrects." in html
-    assert '<div class="form-errors" role="alert">' in html
+    assert '<div class="form-errors" role="alert" tabindex="-1">' in html
     assert f'value="{user.email}"' in html  # the address stays typed
     assert client.get(reverse("my_space")).status_code == 302
 

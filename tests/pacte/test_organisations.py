@@ -394,6 +394,7 @@ def _event_data(**overrides):
         "address": "",
         "commune": commune().pk,
         "registration_required": "on",
+        "audience": "tout_public",
         "capacity": "20",
     }
     data.update(overrides)

@@ -52,8 +52,10 @@ def test_cancel_promotes_first_waitlisted_and_tells_them(django_capture_on_commi
     assert waiting1.status == RegistrationStatus.CONFIRMED and waiting1.promoted_at
     assert waiting2.waitlist_position() == 1
     assert event.seats_taken == 1
-    assert [m.to for m in mailoutbox] == [[first_waiting.email]]
-    assert "place s’est libérée" in mailoutbox[0].subject
+    # The person who cancelled is told, then the one promoted.
+    assert [m.to for m in mailoutbox] == [[holder.email], [first_waiting.email]]
+    assert "Inscription annulée" in mailoutbox[0].subject
+    assert "place s’est libérée" in mailoutbox[1].subject
     verbs = set(AuditEntry.objects.values_list("verb", flat=True))
     assert {"registration.create", "registration.cancel", "registration.promote"} <= verbs
 
@@ -76,7 +78,7 @@ def test_unlimited_event_never_waitlists():
 @pytest.mark.parametrize(
     "event_kwargs, message",
     [
-        ({"past": True}, "passé"),
+        ({"past": True}, "Événement terminé"),
         ({"draft": True}, "pas publié"),
         ({"registration_opens_at": timezone.now() + timedelta(days=1)}, "ouvriront le"),
         ({"registration_closes_at": timezone.now() - timedelta(hours=1)}, "closes"),

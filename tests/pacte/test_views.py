@@ -82,7 +82,7 @@ def test_register_refused_shows_reason(client):
     event = EventFactory(past=True)
     client.force_login(UserFactory())
     response = client.post(reverse("agenda:register", args=[event.slug]), follow=True)
-    assert "Cet événement est passé" in response.content.decode()
+    assert "Événement terminé : les inscriptions sont closes." in response.content.decode()
 
 
 def test_register_requires_login_and_post(client):
