@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .text import french_plural
 from .collation import sort_key  # noqa: F401 — also imported from here by callers
+from .text import french_plural
 
 # SVG user units: the map is VIEW_WIDTH wide, its height follows the Métropole's proportions.
 VIEW_WIDTH = 1000
