@@ -214,6 +214,21 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
+class AttendanceFilter(admin.SimpleListFilter):
+    title = "présences"
+    parameter_name = "presences"
+
+    def lookups(self, request, model_admin):
+        return [("a-saisir", "À saisir"), ("saisies", "Saisies")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "a-saisir":
+            return queryset.filter(pk__in=Event.objects.awaiting_attendance().values("pk"))
+        if self.value() == "saisies":
+            return queryset.filter(attendance_recorded_at__isnull=False)
+        return queryset
+
+
 class EventWhenFilter(admin.SimpleListFilter):
     title = "date"
     parameter_name = "quand"
@@ -295,6 +310,7 @@ class EventAdmin(ServiceModelAdmin):
     ]
     list_filter = [
         EventWhenFilter,
+        AttendanceFilter,
         "action",
         ("is_published", titled("publication")),
         "themes",

@@ -15,6 +15,18 @@ from .permissions import acts_as_staff
 
 
 class PortalAdminSite(admin.AdminSite):
+    index_template = "admin/pacte_index.html"
+
+    def index(self, request, extra_context=None):
+        """The admin home opens on what waits for this agent, as each app declares it."""
+        from .portal import admin_todo
+
+        groups: dict[str, list] = {}
+        for item in admin_todo(request):
+            if item.count:
+                groups.setdefault(item.group or "Portail", []).append(item)
+        return super().index(request, {**(extra_context or {}), "todo_groups": groups})
+
     def register(self, model_or_iterable, admin_class=None, **options):
         # Every model admin, the apps' and the libraries', speaks natural French (pacte.admin_french).
         from .admin_french import FrenchModelAdmin

@@ -72,6 +72,35 @@ class PacteConfig(portal.PortalApp):
             portal.KeyFigure(registrations, "inscription confirmée", "inscriptions confirmées", 20),
         ]
 
+    def admin_todo(self, request):
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from .models import Event
+
+        if not request.user.has_perm("pacte.change_event"):
+            return []
+        now = timezone.now()
+        events = reverse("admin:pacte_event_changelist")
+        to_publish = Event.objects.filter(is_published=False, starts_at__gte=now).count()
+        to_record = Event.objects.awaiting_attendance(now).count()
+        return [
+            portal.TodoItem(
+                to_publish,
+                "événement à venir à publier",
+                "événements à venir à publier",
+                f"{events}?is_published__exact=0&quand=a-venir",
+                group="Agenda",
+            ),
+            portal.TodoItem(
+                to_record,
+                "événement passé dont les présences sont à saisir",
+                "événements passés dont les présences sont à saisir",
+                f"{events}?presences=a-saisir",
+                group="Agenda",
+            ),
+        ]
+
     def export_personal_data(self, user):
         from .services.exchanges import exchanges_export
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -21,6 +23,18 @@ class EventQuerySet(models.QuerySet):
 
     def for_listing(self):
         return self.select_related("commune", "organiser").prefetch_related("themes")
+
+    def awaiting_attendance(self, now=None):
+        """Published events that have ended, had confirmed registrations, and whose attendance
+        nobody has recorded yet (the last 90 days: older ones are not going to be)."""
+        now = now or timezone.now()
+        return self.filter(
+            is_published=True,
+            ends_at__lt=now,
+            ends_at__gte=now - timedelta(days=90),
+            attendance_recorded_at__isnull=True,
+            registrations__status=RegistrationStatus.CONFIRMED,
+        ).distinct()
 
     def visible_to(self, user):
         """Published events for everyone; drafts for staff and the organiser's référents."""
