@@ -175,7 +175,7 @@ def test_event_filters_have_natural_titles_and_upcoming_first(agent):
     response = agent.get(url)
     assert list(response.context["cl"].result_list) == [soon, later, recent, long_past]
     titles = [spec.title for spec in response.context["cl"].filter_specs]
-    assert titles[:3] == ["date", "action du PACTE", "publication"]
+    assert titles[:4] == ["date", "présences", "action du PACTE", "publication"]
     body = response.content.decode()
     assert "Publication" in body and "À venir" in body and "Passés" in body
     upcoming = agent.get(url, {"quand": "a-venir"})
