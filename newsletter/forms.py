@@ -1,5 +1,6 @@
 from django import forms
 
+from pacte.forms import CommuneSelect
 from pacte.models import Commune, Theme
 
 from .enums import SubscriberRole
@@ -9,7 +10,8 @@ from .models import Subscriber
 class _SubscriberFields(forms.ModelForm):
     commune = forms.ModelChoiceField(
         label="Commune de votre structure",
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.all(),  # French order (Commune.sort_name)
+        widget=CommuneSelect,
         to_field_name="slug",
         required=False,
         empty_label="Hors Métropole ou non précisée",

@@ -69,3 +69,22 @@ def test_500_template_needs_no_request_nor_database(django_assert_num_queries):
     assert "{% extends" not in source and "{% load" not in source and "{{" not in source
     with django_assert_num_queries(0):
         assert "Erreur 500" in loader.get_template("500.html").render({})
+
+
+@override_settings(DEBUG=False)
+def test_form_sent_without_its_token_gets_a_french_page():
+    browser = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    browser.force_login(UserFactory())
+    response = browser.post("/mon-espace/", {"first_name": "Camille"})
+    assert response.status_code == 403
+    markup = response.content.decode()
+    assert "<h1>Formulaire expiré</h1>" in markup and "Retour à l'accueil" in markup
+    assert_valid(markup, "403 csrf")
+
+
+def test_429_page_shares_the_way_back():
+    from django.template import loader
+    from django.test import RequestFactory
+
+    markup = loader.render_to_string("429.html", {}, request=RequestFactory().get("/"))
+    assert "Erreur 429" in markup and "Consulter l'agenda" in markup

@@ -514,3 +514,36 @@ def test_lists_queries_do_not_grow(client, world):
     add(8)
     many = [_count(client, url) for url in urls]
     assert many == few
+
+
+# --- Page cache ---------------------------------------------------------------------------------
+
+
+def test_public_page_is_renewed_by_the_referents_edit(world):
+    from tests.admin_forms import anonymous_page, warm
+
+    url = f"/structures/{world.organisation.slug}/"
+    assert "Nouvelle présentation" not in warm(url)
+    organisation_update_page(
+        organisation=world.organisation, by=world.people["referent"], summary="Nouvelle présentation"
+    )
+    response, state = anonymous_page(url)
+    assert state != "hit" and "Nouvelle présentation" in response.content.decode()
+
+
+def test_a_proposed_event_published_directly_reaches_the_cached_agenda(world):
+    from tests.admin_forms import anonymous_page, warm
+
+    world.organisation.publishes_events_directly = True
+    world.organisation.save()
+    warm("/agenda/")
+    starts = timezone.now() + timedelta(days=3)
+    organisation_event_propose(
+        organisation=world.organisation,
+        by=world.people["referent"],
+        title="Atelier vélo direct",
+        action=Action.ASSOCIATIONS,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+    )
+    assert "Atelier vélo direct" in anonymous_page("/agenda/")[0].content.decode()
