@@ -5,13 +5,15 @@ from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ..forms import AccountDeletionForm, ProfileForm
-from ..models import Membership, Registration
+from ..models import Invitation, Membership, Registration
 from ..portal import my_space_sections
 from ..services.accounts import user_delete_account, user_export_data, user_update_profile
+from ..services.organisations import invitation_token
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -38,6 +40,13 @@ def my_space(request):
             "upcoming": [r for r in registrations if r.event.ends_at >= now],
             "past": [r for r in registrations if r.event.ends_at < now][-20:],
             "memberships": Membership.objects.filter(user=user).select_related("organisation"),
+            # Invitations sent to this address before the account existed (or while signed out).
+            "invitations": [
+                (invitation, reverse("invitation_accept", args=[invitation_token(invitation)]))
+                for invitation in Invitation.objects.pending()
+                .filter(email__iexact=user.email)
+                .select_related("organisation", "invited_by")
+            ],
             "sections": _sections(request),
         },
     )

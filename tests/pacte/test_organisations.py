@@ -547,3 +547,20 @@ def test_a_proposed_event_published_directly_reaches_the_cached_agenda(world):
         ends_at=starts + timedelta(hours=1),
     )
     assert "Atelier vélo direct" in anonymous_page("/agenda/")[0].content.decode()
+
+
+def test_pending_invitation_waits_in_my_space_and_prefills_signup(client, world):
+    invitation = organisation_invite(
+        organisation=world.organisation, email="lea@exemple.fr", role="membre", by=world.people["referent"]
+    )
+    link = reverse("invitation_accept", args=[invitation_token(invitation)])
+    body = client.get(link).content.decode()
+    assert "email=lea%40exemple.fr" in body
+    client.force_login(UserFactory(email="lea@exemple.fr"))
+    body = client.get("/mon-espace/").content.decode()
+    assert "vous invite à rejoindre « Les Jardins Partagés »" in body
+    assert_valid(body, "mon espace avec invitation")
+    invitation_path = re.search(r'href="(/structures/invitation/[^"]+/)"', body).group(1)
+    client.post(invitation_path)
+    assert Membership.objects.filter(organisation=world.organisation, user__email="lea@exemple.fr").exists()
+    assert "vous invite" not in client.get("/mon-espace/").content.decode()
