@@ -78,6 +78,23 @@ def club_pages() -> list[tuple[str, str]]:
     return found
 
 
+def newsletter_pages() -> list[tuple[str, str]]:
+    """The letter's page, its sheets list, the latest issue and one sheet, once the app is installed."""
+    if not apps.is_installed("newsletter"):
+        return []
+    found = []
+    with suppress(NoReverseMatch):
+        found += [("lettre", reverse("newsletter:home")), ("fiches", reverse("newsletter:sheets"))]
+    with suppress(LookupError, NoReverseMatch):
+        issue = apps.get_model("newsletter", "Issue").objects.sent().order_by("-number").first()
+        if issue is not None:
+            found.append(("numéro de la lettre", issue.get_absolute_url()))
+        sheet = apps.get_model("newsletter", "ExperienceSheet").objects.published().order_by("pk").first()
+        if sheet is not None:
+            found.append(("fiche", sheet.get_absolute_url()))
+    return found
+
+
 def pages() -> list[tuple[str, str]]:
     found = [("accueil", "/"), ("agenda", "/agenda/")]
     event = busiest_event()
@@ -86,7 +103,7 @@ def pages() -> list[tuple[str, str]]:
     organisation = Organisation.objects.active().exclude(kind="club").order_by("pk").first()
     if organisation is not None:
         found.append(("structure", reverse("organisation_detail", args=[organisation.slug])))
-    return found + club_pages()
+    return found + club_pages() + newsletter_pages()
 
 
 def session_key() -> str:

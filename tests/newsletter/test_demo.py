@@ -36,3 +36,15 @@ def test_seed_scale_adds_load_data():
     assert ExperienceSheet.objects.filter(slug__startswith="charge-").count() == 10
     assert Subscriber.objects.filter(email__startswith="charge-").count() == 100
     assert Issue.objects.filter(title__startswith="Numéro de charge").count() == 1
+
+
+def test_bench_measures_the_letter_pages(client):
+    from bench.prepare import pages
+    from tests.newsletter.factories import IssueFactory, SheetFactory
+
+    issue = IssueFactory(sent=True)
+    sheet = SheetFactory()
+    paths = dict(pages()).values()
+    for path in ["/lettre/", "/lettre/fiches/", issue.get_absolute_url(), sheet.get_absolute_url()]:
+        assert path in paths
+        assert client.get(path).status_code == 200
