@@ -42,12 +42,14 @@ def test_social_worker_subscribes_confirms_changes_preferences_and_unsubscribes(
     page.get_by_label("Prénom et nom").fill("Inès Morel")
     page.get_by_label("Structure (CCAS, association, service…)").fill("CCAS de Rouen")
     page.get_by_label("Fonction").select_option("ccas")
-    page.get_by_label("Commune de votre structure").select_option("rouen")
+    page.get_by_label("Commune de votre structure").fill("Rouen")
+    page.get_by_label("Commune de votre structure").press("Tab")
     page.get_by_label("J'accepte de recevoir la lettre").check()
     page.get_by_role("button", name="M'abonner").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("confirmez votre adresse")
     subscriber = Subscriber.objects.get(email="ines.morel@ccas-rouen.example.fr")
     assert subscriber.status == SubscriberStatus.PENDING and subscriber.consent_at
+    assert subscriber.commune.slug == "rouen"
 
     page.goto(_link("confirmer"))
     page.get_by_role("button", name="Je confirme mon abonnement").click()
