@@ -89,6 +89,8 @@ class MapRow:
     name: str
     slug: str
     value: int
+    # Where the commune's name links to in the table (empty: plain text).
+    url: str = ""
 
 
 # --- Projection -----------------------------------------------------------------------------
@@ -247,6 +249,7 @@ def commune_map_svg(
     map_id: str = "carte-communes",
     legend: bool = True,
     geometry: MapGeometry | None = None,
+    links: Mapping[int, str] | None = None,
 ) -> SafeString:
     """An inline <svg> map: one <path> per commune, filled by the class of its value.
 
@@ -256,8 +259,14 @@ def commune_map_svg(
     are given to assistive technologies by the table of `commune_table_rows`, which pages show
     next to it. Pages may prefer an HTML legend (`commune_map`), which stays legible when the map
     shrinks on a phone, and then draw the SVG without its own.
+
+    With `links` ({commune id: URL}) each commune's shape is a link, for pointer users. The links
+    stay out of the keyboard order and of the accessibility tree: the table of
+    `commune_table_rows(..., links=...)` carries the same links for everyone else. The <svg> is
+    then a labelled role="group" rather than role="img", whose content may not hold links.
     """
     geometry = geometry or commune_geometry()
+    links = links or {}
     classes = value_classes(breaks)
     legend_title = legend_title or default_legend_title(unit)
     total_height = geometry.height + (LEGEND_HEIGHT if legend else 0)
@@ -276,7 +285,7 @@ def commune_map_svg(
     title_id, desc_id = f"{map_id}-titre", f"{map_id}-description"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{escape(map_id)}" class="commune-map" '
-        f'viewBox="0 0 {geometry.width} {total_height}" role="img" '
+        f'viewBox="0 0 {geometry.width} {total_height}" role="{"group" if links else "img"}" '
         f'aria-labelledby="{escape(title_id)} {escape(desc_id)}">',
         f'<title id="{escape(title_id)}">{escape(title)}</title>',
         f'<desc id="{escape(desc_id)}">{escape(desc)}</desc>',
@@ -287,11 +296,15 @@ def commune_map_svg(
             continue
         value = values.get(shape.commune_id, 0)
         value_class = classify(value, classes)
-        out.append(
+        drawn = (
             f'<path class="map-commune {value_class.css_class}" data-commune="{escape(shape.slug)}" '
             f'd="{shape.path}"><title>{escape(shape.name)} : {escape(count_label(value, unit))}'
             f"</title></path>"
         )
+        url = links.get(shape.commune_id)
+        if url:
+            drawn = f'<a href="{escape(url)}" tabindex="-1" aria-hidden="true">{drawn}</a>'
+        out.append(drawn)
     out.append("</g>")
     if legend:
         out.append(_legend(classes, legend_title, top=geometry.height, width=geometry.width))
@@ -319,16 +332,22 @@ def _legend(classes: Sequence[ValueClass], legend_title: str, *, top: int, width
 
 
 def commune_table_rows(
-    values: Mapping[int, int], *, include_zero: bool = True, geometry: MapGeometry | None = None
+    values: Mapping[int, int],
+    *,
+    include_zero: bool = True,
+    geometry: MapGeometry | None = None,
+    links: Mapping[int, str] | None = None,
 ) -> list[MapRow]:
     """The map's figures as rows (commune, value) sorted by name, for the accessible table."""
     geometry = geometry or commune_geometry()
+    links = links or {}
     rows = [
         MapRow(
             commune_id=shape.commune_id,
             name=shape.name,
             slug=shape.slug,
             value=values.get(shape.commune_id, 0),
+            url=links.get(shape.commune_id, ""),
         )
         for shape in geometry.shapes
     ]
@@ -356,8 +375,11 @@ def commune_map(
     breaks: Sequence[int] = DEFAULT_BREAKS,
     map_id: str = "carte-communes",
     include_zero_rows: bool = False,
+    links: Mapping[int, str] | None = None,
 ) -> CommuneMap:
-    """The map, its legend and its table of figures, ready for the map component."""
+    """The map, its legend and its table of figures, ready for the map component.
+
+    `links` ({commune id: URL}) makes each commune a link, on the map and in the table."""
     legend_title = legend_title or default_legend_title(unit)
     return CommuneMap(
         svg=commune_map_svg(
@@ -369,8 +391,9 @@ def commune_map(
             breaks=breaks,
             map_id=map_id,
             legend=False,
+            links=links,
         ),
-        rows=commune_table_rows(values, include_zero=include_zero_rows),
+        rows=commune_table_rows(values, include_zero=include_zero_rows, links=links),
         classes=value_classes(breaks),
         legend_title=legend_title,
     )

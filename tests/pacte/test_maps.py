@@ -204,3 +204,24 @@ def test_svg_without_its_legend_and_the_map_bundle_for_the_component():
     assert [c.label for c in bundle.classes][-1] == "11 et plus"
     assert bundle.legend_title == "Nombre d'actions par commune"
     assert len(maps.commune_map({}, title="Carte", include_zero_rows=True).rows) == 71
+
+
+def test_links_make_each_commune_a_link_on_the_map_and_in_the_table():
+    rouen, oissel = commune("rouen"), commune("oissel-sur-seine")
+    links = {rouen.pk: "/communes/rouen/", oissel.pk: "/communes/oissel-sur-seine/"}
+    root = _parse(maps.commune_map_svg({rouen.pk: 2}, title="Carte", links=links))
+    anchors = root.findall(f"{SVG}g[@class='map-communes']/{SVG}a")
+    assert sorted(a.get("href") for a in anchors) == ["/communes/oissel-sur-seine/", "/communes/rouen/"]
+    # Pointer users only: the table carries the same links for keyboards and screen readers.
+    assert all(a.get("tabindex") == "-1" and a.get("aria-hidden") == "true" for a in anchors)
+    # An image may not contain links (axe nested-interactive): the linked map is a labelled group.
+    assert root.get("role") == "group" and root.get("aria-labelledby")
+    assert anchors[0].find(f"{SVG}path").get("data-commune") in ("rouen", "oissel-sur-seine")
+    assert len(_paths(root)) == 69  # the other communes stay plain shapes
+
+    bundle = maps.commune_map({rouen.pk: 2}, title="Carte", links=links, include_zero_rows=True)
+    by_name = {row.name: row.url for row in bundle.rows}
+    assert by_name["Rouen"] == "/communes/rouen/" and by_name["Bardouville"] == ""
+    # Without links nothing changes.
+    plain = maps.commune_map_svg({rouen.pk: 2}, title="Carte")
+    assert "<a " not in plain and _parse(plain).get("role") == "img"
