@@ -1,0 +1,170 @@
+"""Public pages of the network of communes: the map, each commune's page, the actions."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from pacte import portal
+from pacte.cache import anonymous_page_cache
+from pacte.maps import commune_geometry, commune_map
+from pacte.models import Commune, Event, Membership
+
+from ..comparison import compare
+from ..filters import ActionFilter, MapFilter
+from ..models import Commitment, CommuneAction, Convention, Replication
+from ..models.access import commune_organisations, communes_of
+from ..ranking import travelled
+from .common import AREAS, paginate
+
+
+def commune_links() -> dict[int, str]:
+    """{commune id: its page}, from the projected map (no query)."""
+    return {
+        shape.commune_id: reverse("communes:commune", args=[shape.slug])
+        for shape in commune_geometry().shapes
+    }
+
+
+@login_not_required
+@require_GET
+@anonymous_page_cache(60, query_params=list(MapFilter.base_filters), areas=AREAS)
+def network_map(request):
+    map_filter = MapFilter(request.GET or None, queryset=CommuneAction.objects.published())
+    per_commune = dict(map_filter.qs.order_by().values_list("commune").annotate(n=Count("id")))
+    totals = CommuneAction.objects.published().aggregate(
+        actions=Count("id"),
+        communes=Count("commune", distinct=True),
+        experiments=Count("id", filter=Q(is_experiment=True)),
+    )
+    filtered = bool(
+        map_filter.form.is_bound and map_filter.form.is_valid() and any(map_filter.form.cleaned_data.values())
+    )
+    return render(
+        request,
+        "communes/map.html",
+        {
+            "filter": map_filter,
+            "filtered": filtered,
+            "totals": totals,
+            "conventions": Convention.objects.values("commune").distinct().count(),
+            "actions_map": commune_map(
+                per_commune,
+                title="Carte des actions publiées par commune",
+                description="Nombre d'actions publiées par chacune des 71 communes de la Métropole Rouen "
+                "Normandie dans le réseau des communes du PACTE"
+                + (", selon les filtres choisis." if filtered else "."),
+                unit=("action", "actions"),
+                map_id="carte-actions",
+                include_zero_rows=True,
+                links=commune_links(),
+            ),
+            "travelled": travelled(limit=5),
+            "acts_for": list(communes_of(request.user)),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+@anonymous_page_cache(60, query_params=[*ActionFilter.base_filters, "page"], areas=AREAS)
+def action_list(request):
+    action_filter = ActionFilter(
+        request.GET or None, queryset=CommuneAction.objects.published().for_listing()
+    )
+    page, query = paginate(request, action_filter.qs)
+    context = {"filter": action_filter, "page": page, "actions": page.object_list, "query": query}
+    template = "communes/includes/_action_results.html" if request.htmx else "communes/action_list.html"
+    return render(request, template, context)
+
+
+@login_not_required
+@require_GET
+@anonymous_page_cache(60)  # every area: the page shows blocks of other apps (clubs, associations…)
+def commune_detail(request, slug):
+    commune = get_object_or_404(Commune, slug=slug)
+    convention = (
+        Convention.objects.filter(commune=commune)
+        .prefetch_related(
+            Prefetch(
+                "commitments", queryset=Commitment.objects.select_related("theme"), to_attr="commitment_list"
+            )
+        )
+        .first()
+    )
+    referents = list(
+        Membership.objects.filter(organisation__in=commune_organisations(commune))
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__last_name", "user__first_name")
+    )
+    actions = list(CommuneAction.objects.published().filter(commune=commune).for_listing())
+    events = list(
+        Event.objects.published().upcoming().filter(commune=commune).for_listing().order_by("starts_at")[:5]
+    )
+    own = communes_of(request.user).filter(pk=commune.pk).exists()
+    return render(
+        request,
+        "communes/commune_detail.html",
+        {
+            "commune": commune,
+            "convention": convention,
+            "referents": referents,
+            "actions": actions,
+            "events": events,
+            "comparison": compare(commune),
+            "sections": [
+                (section.title, render_to_string(section.template, section.context, request=request))
+                for section in portal.commune_sections(request, commune)
+            ],
+            "acts_for_commune": own,
+        },
+    )
+
+
+def _action_for(request, pk):
+    """An action the visitor may see: another commune's draft is a 404."""
+    actions = CommuneAction.objects.visible_to(request.user).select_related(
+        "commune", "theme", "author", "organisation"
+    )
+    return get_object_or_404(actions, pk=pk)
+
+
+@login_not_required
+@require_GET
+@anonymous_page_cache(60, areas=AREAS)
+def action_detail(request, pk):
+    action = _action_for(request, pk)
+    user_communes = list(communes_of(request.user))
+    replications = list(Replication.objects.filter(source=action).for_pages().order_by("created_at"))
+    inspirations = list(Replication.objects.filter(action=action).for_pages())
+    own = action.commune in user_communes
+    replicating = [c for c in user_communes if c.pk != action.commune_id]
+    already = {r.commune_id for r in replications}
+    return render(
+        request,
+        "communes/action_detail.html",
+        {
+            "action": action,
+            "photos": list(action.photos.all()),
+            "documents": list(action.documents.all()),
+            "replications": replications,
+            "inspirations": inspirations,
+            "is_own": own,
+            "can_replicate": action.is_public and any(c.pk not in already for c in replicating),
+            "replicated_by_mine": [r for r in replications if r.commune in user_communes],
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def action_document(request, pk, document_pk):
+    """A document of an action the visitor may see; drafts' documents stay private."""
+    action = _action_for(request, pk)
+    document = get_object_or_404(action.documents.all(), pk=document_pk)
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type, as_attachment=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
