@@ -193,3 +193,22 @@ class ClubsConfig(portal.PortalApp):
                 group="Clubs",
             )
         ]
+
+    def commune_sections(self, request, commune):
+        """The clubs located in the commune, for the commune's page (one query)."""
+        from .models import Club
+
+        clubs = list(
+            Club.objects.active()
+            .filter(organisation__commune=commune)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        )
+        return [
+            portal.PageSection(
+                title="Clubs COP21 et jardiniers",
+                template="clubs/includes/_commune_section.html",
+                context={"clubs": clubs, "commune": commune},
+                position=30,
+            )
+        ]
