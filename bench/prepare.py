@@ -95,6 +95,23 @@ def newsletter_pages() -> list[tuple[str, str]]:
     return found
 
 
+def commune_pages() -> list[tuple[str, str]]:
+    """The communes network's public pages, once the communes app is installed."""
+    if not apps.is_installed("communes"):
+        return []
+    found = []
+    with suppress(NoReverseMatch):
+        found.append(("carte des communes", reverse("communes:map")))
+        found.append(("actions des communes", reverse("communes:actions")))
+        # Rouen: the most populated commune, so its page compares it with the largest ones.
+        found.append(("page d'une commune", reverse("communes:commune", args=["rouen"])))
+    with suppress(LookupError, NoReverseMatch):
+        action = apps.get_model("communes", "CommuneAction").objects.published().order_by("pk").first()
+        if action is not None:
+            found.append(("action d'une commune", action.get_absolute_url()))
+    return found
+
+
 def pages() -> list[tuple[str, str]]:
     found = [("accueil", "/"), ("agenda", "/agenda/")]
     event = busiest_event()
@@ -103,7 +120,7 @@ def pages() -> list[tuple[str, str]]:
     organisation = Organisation.objects.active().exclude(kind="club").order_by("pk").first()
     if organisation is not None:
         found.append(("structure", reverse("organisation_detail", args=[organisation.slug])))
-    return found + club_pages() + newsletter_pages()
+    return found + club_pages() + newsletter_pages() + commune_pages()
 
 
 def session_key() -> str:
