@@ -46,6 +46,21 @@ class CommunesConfig(portal.PortalApp):
         "commune_action.delete": "Action de commune supprimée",
         "replication.create": "« Nous aussi » déclaré",
     }
+    audit_states = {
+        "commune_action:pending": "en attente de relecture",
+        "commune_action:published": "publiée",
+        "commune_action:refused": "refusée",
+    }
+
+    def ready(self):
+        super().ready()
+        from pacte.admin_french import register_feminine_nouns
+        from pacte.services.audit import register_states, register_verbs
+
+        register_verbs(self.audit_verbs)
+        register_states(self.audit_states)
+        # "reprise « nous aussi »": the admin says "une reprise", "la reprise".
+        register_feminine_nouns("reprise")
 
     def home_card(self):
         return portal.HomeCard(

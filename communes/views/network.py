@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.cache import anonymous_page_cache
 from pacte.enums import Action
@@ -30,7 +30,7 @@ def _topics(user):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, query_params=["page"], areas=AREAS)
 def network(request):
     member = may_join_exchanges(request.user)
@@ -60,7 +60,7 @@ def network(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def topic_create_view(request):
     if not may_join_exchanges(request.user):
         return referents_only(request, NETWORK_ONLY)
@@ -86,7 +86,7 @@ def _topic_context(request, topic, form=None):
     }
 
 
-@require_GET
+@require_safe
 def topic_detail(request, pk):
     if not may_join_exchanges(request.user):
         return referents_only(request, NETWORK_ONLY)
@@ -113,7 +113,7 @@ def topic_reply(request, pk):
     return render(request, "communes/topic_detail.html", _topic_context(request, topic, form), status=200)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_create(request):
     communes = list(communes_of(request.user).order_by("name"))
     if not communes:

@@ -6,7 +6,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from pacte import portal
 from pacte.cache import anonymous_page_cache
@@ -30,7 +30,7 @@ def commune_links() -> dict[int, str]:
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, query_params=list(MapFilter.base_filters), areas=AREAS)
 def network_map(request):
     map_filter = MapFilter(request.GET or None, queryset=CommuneAction.objects.published())
@@ -69,7 +69,7 @@ def network_map(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, query_params=[*ActionFilter.base_filters, "page"], areas=AREAS)
 def action_list(request):
     action_filter = ActionFilter(
@@ -82,7 +82,7 @@ def action_list(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60)  # every area: the page shows blocks of other apps (clubs, associations…)
 def commune_detail(request, slug):
     commune = get_object_or_404(Commune, slug=slug)
@@ -133,7 +133,7 @@ def _action_for(request, pk):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, areas=AREAS)
 def action_detail(request, pk):
     action = _action_for(request, pk)
@@ -160,7 +160,7 @@ def action_detail(request, pk):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def action_document(request, pk, document_pk):
     """A document of an action the visitor may see; drafts' documents stay private."""
     action = _action_for(request, pk)

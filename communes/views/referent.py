@@ -6,7 +6,7 @@ commitment is a 404; a page reserved to référents is a 403 for anyone else.
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.models import Commune
 from pacte.services.errors import RefusedError
@@ -21,7 +21,7 @@ from .common import referents_only
 NOT_REFERENT = "Cette page est réservée aux référents des communes du PACTE."
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def action_create_view(request):
     communes = list(communes_of(request.user).order_by("name"))
     if not communes:
@@ -44,7 +44,7 @@ def action_create_view(request):
     return render(request, "communes/action_form.html", {"form": form, "commune": commune, "action": None})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def action_edit(request, pk):
     action = get_object_or_404(
         CommuneAction.objects.editable_by(request.user).select_related("commune"), pk=pk
@@ -65,7 +65,7 @@ def action_edit(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def replicate(request, pk):
     source = get_object_or_404(CommuneAction.objects.published().select_related("commune", "theme"), pk=pk)
     already = set(Replication.objects.filter(source=source).values_list("commune_id", flat=True))
@@ -103,7 +103,7 @@ def _managed_commune(request, slug) -> Commune:
     return get_object_or_404(communes_of(request.user), slug=slug)
 
 
-@require_http_methods(["GET"])
+@require_safe
 def manage(request, slug):
     """The commune's space for its référents: its actions in every state, commitments, replications."""
     commune = _managed_commune(request, slug)
