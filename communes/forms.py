@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -31,12 +32,28 @@ class MultiplePhotoField(forms.FileField):
         if len(files) > MAX_PHOTOS:
             raise ValidationError(f"{MAX_PHOTOS} photos au plus : vous en avez choisi {len(files)}.")
         processed, errors = [], []
+        # The photos of one form share a pixel budget (as the clubs' form): one request decodes a
+        # bounded amount whatever the number of files.
+        budget = settings.PACTE_IMAGE_FORM_PIXELS
         for uploaded in files:
             uploaded = super().clean(uploaded, initial)
+            together = ValidationError(
+                f"{uploaded.name} : les photos envoyées ensemble sont trop grandes ; envoyez-en moins à la fois.",
+                code="form_pixels",
+            )
+            if budget <= 0:
+                errors.append(together)
+                continue
             try:
-                processed.append(process_image(uploaded))
+                image = process_image(uploaded, max_pixels=budget)
             except ValidationError as error:
+                if error.code == "image_too_many_pixels" and budget < settings.PACTE_IMAGE_MAX_PIXELS:
+                    errors.append(together)
+                    continue
                 errors.append(ValidationError(f"{uploaded.name} : {error.messages[0]}", code=error.code))
+            else:
+                processed.append(image)
+                budget -= image.source_pixels
         if errors:
             raise ValidationError(errors)
         return processed

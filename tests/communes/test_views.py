@@ -403,3 +403,13 @@ def test_commune_page_renders_the_blocks_other_apps_declare(client, world, monke
     monkeypatch.setattr(portal, "commune_sections", lambda request, commune: [section])
     body = client.get("/communes/darnetal/").content.decode()
     assert "<h2>Associations Relais COP21</h2>" in body and "la première sera ici" in body
+
+
+def test_photos_of_one_form_share_a_pixel_budget(client, world, settings):
+    settings.PACTE_IMAGE_FORM_PIXELS = 64 * 48 + 10  # room for one test photo only
+    world.login(client, "referent")
+    response = client.post(
+        "/communes/actions/nouvelle/", _form(photos=[image_upload("a.jpg"), image_upload("b.jpg")])
+    )
+    assert response.status_code == 200 and not CommuneAction.objects.exists()
+    assert "b.jpg : les photos envoyées ensemble sont trop grandes" in response.content.decode()
