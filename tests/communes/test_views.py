@@ -398,7 +398,9 @@ def test_commune_page_renders_the_blocks_other_apps_declare(client, world, monke
     from pacte import portal
 
     section = portal.PageSection(
-        title="Associations Relais COP21", template="communes/includes/_travelled.html", context={"travelled": []}
+        title="Associations Relais COP21",
+        template="communes/includes/_travelled.html",
+        context={"travelled": []},
     )
     monkeypatch.setattr(portal, "commune_sections", lambda request, commune: [section])
     body = client.get("/communes/darnetal/").content.decode()
