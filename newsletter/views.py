@@ -4,6 +4,7 @@ reached by a signed link (confirmation, preferences, unsubscription)."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.cache import anonymous_page_cache
+from pacte.client_ip import client_ip
 from pacte.services.errors import RefusedError
 
 from .enums import SubscriberStatus
@@ -33,6 +35,23 @@ from .services import (
 AREAS = ("agenda", "newsletter")
 
 
+# Anonymous subscription requests per visitor's address and hour: the per-address limit of the
+# service stops flooding one mailbox; this one stops a script from trying thousands of addresses.
+SUBSCRIPTIONS_PER_IP_AND_HOUR = 20
+
+
+def _over_ip_limit(request) -> bool:
+    ip = client_ip(request)
+    if not ip:
+        return False
+    key = f"newsletter:subscribe-ip:{ip}"
+    try:
+        cache.add(key, 0, 3600)
+        return cache.incr(key) > SUBSCRIPTIONS_PER_IP_AND_HOUR
+    except Exception:  # noqa: BLE001 — a cache outage must not block subscriptions
+        return False
+
+
 def _refusal_to_form(form, error: RefusedError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -51,6 +70,10 @@ def _refusal_to_form(form, error: RefusedError) -> None:
 def home(request):
     """The letter's page: what it is, the subscription form, and the archive of sent issues."""
     form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _over_ip_limit(request):
+        form.add_error(
+            None, "Trop de demandes d'abonnement depuis votre connexion : réessayez dans une heure."
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -185,3 +185,15 @@ def test_one_click_needs_an_account(client):
     response = client.post("/lettre/abonnement-en-un-clic/")
     assert response.status_code == 302 and "/comptes/" in response["Location"]
     assert not Subscriber.objects.exists()
+
+
+def test_anonymous_requests_are_limited_per_visitor_address(client, monkeypatch):
+    monkeypatch.setattr("newsletter.views.SUBSCRIPTIONS_PER_IP_AND_HOUR", 2)
+    for n in range(2):
+        data = {"email": f"a{n}@b.fr", "role": "ccas", "consent": "on"}
+        assert client.post("/lettre/", data).status_code == 302
+    response = client.post("/lettre/", {"email": "a9@b.fr", "role": "ccas", "consent": "on"})
+    assert response.status_code == 400
+    assert "Trop de demandes d&#x27;abonnement" in response.content.decode()
+    assert 'value="a9@b.fr"' in response.content.decode()
+    assert Subscriber.objects.count() == 2
