@@ -195,3 +195,18 @@ def test_admin_todo_counts_sheets_in_review_for_editors_only(rf, world):
     assert not [
         item for item in portal.admin_todo(request) if item.group == "Lettre aux travailleurs sociaux"
     ]
+
+
+@pytest.mark.parametrize("role, allowed", [("editor", True), ("dacte", True)])
+def test_deactivate_action_goes_through_the_service(client, world, role, allowed):
+    subscriber = SubscriberFactory()
+    world.login(client, role)
+    client.post(
+        "/admin/newsletter/subscriber/", {"action": "deactivate", "_selected_action": [subscriber.pk]}
+    )
+    subscriber.refresh_from_db()
+    assert (subscriber.status == "deactivated") == allowed
+    assert subscriber.deactivation_reason == "Désactivée par la rédaction."
+    assert AuditEntry.objects.filter(
+        verb="newsletter.subscriber.deactivate", object_id=str(subscriber.pk)
+    ).exists()
