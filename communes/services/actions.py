@@ -159,7 +159,7 @@ def _notify_author(action: CommuneAction, template: str) -> None:
 def action_publish(*, action: CommuneAction, by) -> CommuneAction:
     """Staff publish an action after review; its author is told by e-mail."""
     check_staff(by)
-    action = CommuneAction.objects.select_for_update().select_related("author").get(pk=action.pk)
+    action = CommuneAction.objects.select_for_update(of=("self",)).select_related("author").get(pk=action.pk)
     if action.status == ModerationStatus.PUBLISHED:
         raise RefusedError("Cette action est déjà publiée.", code="unchanged")
     before = action.status
@@ -182,7 +182,7 @@ def action_refuse(*, action: CommuneAction, reason: str, by) -> CommuneAction:
     reason = (reason or "").strip()
     if not reason:
         raise RefusedError("Donnez le motif du refus : la commune le lira.", code="reason_required")
-    action = CommuneAction.objects.select_for_update().select_related("author").get(pk=action.pk)
+    action = CommuneAction.objects.select_for_update(of=("self",)).select_related("author").get(pk=action.pk)
     if action.status == ModerationStatus.REFUSED:
         raise RefusedError("Cette action est déjà refusée.", code="unchanged")
     before = action.status

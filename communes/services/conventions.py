@@ -64,7 +64,9 @@ def commitment_update(*, commitment: Commitment, by, **values) -> Commitment:
     if unknown:
         raise TypeError(f"Unknown commitment fields: {sorted(unknown)}")
     commitment = (
-        Commitment.objects.select_for_update().select_related("convention__commune").get(pk=commitment.pk)
+        Commitment.objects.select_for_update(of=("self",))
+        .select_related("convention__commune")
+        .get(pk=commitment.pk)
     )
     from pacte.permissions import acts_as_staff
 

@@ -31,7 +31,7 @@ def replication_create(
         user=by, commune=commune, message="Seuls les référents de la commune peuvent dire « nous aussi »."
     )
     rate_limit(by=by, action="communes.replication", limit="10/h")
-    source = CommuneAction.objects.select_for_update().select_related("commune").get(pk=source.pk)
+    source = CommuneAction.objects.select_for_update(of=("self",)).select_related("commune").get(pk=source.pk)
     if source.status != ModerationStatus.PUBLISHED:
         raise RefusedError("Seule une action publiée peut être reprise.", code="not_published")
     if source.commune_id == commune.pk:
