@@ -27,6 +27,8 @@ What each failure leaves behind:
   failed for an address (temporary refusals past `MAX_ATTEMPTS`) deactivate it too. A 5xx to the
   message itself (content, size) fails the row without blaming the address.
 - **The address left** (unsubscribed, deactivated, erased) before its turn: `skipped`.
+- **One message cannot be built or encoded** (an error that is not the network's nor SMTP's):
+  that row alone is `failed`, with the error; the others go on.
 
 The guarantee. No row is sent twice by the mechanism (claims are exclusive, `sent` is final), and
 no row is lost (every non-final row is claimable again after its delay or lease). One window is
@@ -109,8 +111,12 @@ def _classify(error: Exception) -> tuple[str, int, str]:
         if code >= 500:
             return "permanent", code, text
         return "outage", code, text  # 4xx to MAIL FROM / DATA: the server, not the address
-    # Connection refused or lost, timeouts, TLS errors: the server is unreachable.
-    return "outage", 0, str(error) or error.__class__.__name__
+    if isinstance(error, OSError):
+        # Connection refused or lost, timeouts, TLS errors: the server is unreachable.
+        return "outage", 0, str(error) or error.__class__.__name__
+    # Anything else comes from this one message (an address the mail library cannot encode…):
+    # it fails alone rather than holding up the whole sending as an outage would.
+    return "permanent", 0, f"{error.__class__.__name__} : {error}"
 
 
 def _finish(delivery_pk: int, token, **values) -> bool:

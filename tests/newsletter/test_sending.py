@@ -263,3 +263,29 @@ def test_resume_starts_scheduled_issues_whose_time_came(django_capture_on_commit
 def test_task_is_safe_for_an_unknown_or_finished_issue():
     assert send_issue(999999) == {}
     assert send_issue(IssueFactory(sent=True).pk) == {}
+
+
+def test_an_error_of_one_message_does_not_hold_up_the_others():
+    issue, subscribers = _sending_issue(2)
+    bad = subscribers[0]
+
+    class OneBadAddress:
+        sent = []
+
+        def open(self):
+            return True
+
+        def close(self):
+            pass
+
+        def send_messages(self, messages):
+            if messages[0].to == [bad.email]:
+                raise ValueError("adresse impossible à encoder")
+            self.sent.extend(messages)
+            return 1
+
+    connection = OneBadAddress()
+    result = deliveries_send_batch(issue=issue, connection=connection)
+    assert (result.sent, result.failed, result.outage) == (1, 1, False)
+    assert "ValueError" in Delivery.objects.get(subscriber=bad).last_error
+    assert issue_finish_if_done(issue=issue)
