@@ -67,6 +67,8 @@ export SECRET_KEY="bench-$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9'
 export ALLOWED_HOSTS=127.0.0.1
 export SECURE_SSL_REDIRECT=0
 export PACTE_BENCH=1
+# The table shows whether the page cache served each page (X-Page-Cache, off in production).
+export PACTE_PAGE_CACHE_HEADER=1
 export LOG_LEVEL=WARNING
 unset CELERY_BROKER_URL REDIS_URL EMAIL_URL PACTE_TESTING
 

@@ -31,6 +31,8 @@ from .models import (
 from .models.practices import MAX_PHOTOS
 
 UNSUBSCRIBE_SALT = "clubs.mailing-unsubscribe"
+# An unsubscribe link works for a year; an older one offers to e-mail a fresh link.
+UNSUBSCRIBE_MAX_AGE = 365 * 24 * 3600
 
 
 # --- Permissions ------------------------------------------------------------------------------
@@ -333,12 +335,32 @@ def unsubscribe_token(*, club: Club, user) -> str:
     return signing.dumps({"c": club.pk, "u": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
-def read_unsubscribe_token(token: str) -> tuple[int, int] | None:
+def read_unsubscribe_token(token: str, *, max_age=UNSUBSCRIBE_MAX_AGE) -> tuple[int, int] | None:
+    """(club id, user id) of a link signed less than a year ago (max_age=None: of any age)."""
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=max_age)
         return int(data["c"]), int(data["u"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
+
+
+def unsubscribe_link_resend(*, club: Club, user) -> bool:
+    """E-mail the member a fresh unsubscribe link (their old one expired). At most one an hour
+    per club and person: whoever holds the old link cannot flood the address. Returns whether
+    an e-mail left."""
+    from django.core.cache import cache
+
+    if not cache.add(f"clubs:unsubscribe-resend:{club.pk}:{user.pk}", 1, 3600):
+        return False
+    unsubscribe_url = settings.SITE_URL + reverse(
+        "clubs:unsubscribe", args=[unsubscribe_token(club=club, user=user)]
+    )
+    send_templated_email(
+        to=user.email,
+        template="club_unsubscribe_link",
+        context={"user": user, "club": club, "unsubscribe_url": unsubscribe_url},
+    )
+    return True
 
 
 @transaction.atomic

@@ -19,8 +19,10 @@ window that closes). Versions and pages live in the default cache: local memory 
 `make run`, Redis in production, shared by every gunicorn worker.
 """
 
+import datetime
 import hashlib
 import logging
+import re
 import time
 from functools import wraps
 
@@ -32,11 +34,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from .htmx import wants_fragment
+
 logger = logging.getLogger(__name__)
 
 AREA_KEY_PREFIX = "pacte:page-cache:area:"
 PAGE_KEY_PREFIX = "pacte:page-cache:page:"
 CACHE_HEADER = "X-Page-Cache"
+# Everything the key reads besides the URL (pacte.htmx.wants_fragment).
+VARY_HEADERS = ("Cookie", "HX-Request", "HX-History-Restore-Request")
 
 
 # --- Area versions ----------------------------------------------------------------------------
@@ -147,13 +153,51 @@ def connect_declared_models() -> None:
 # --- The decorator ----------------------------------------------------------------------------
 
 
-def _serves_from_cache(request, query_params) -> bool:
+# Page numbers worth a cache entry; deeper pages are still served, rendered afresh.
+MAX_CACHED_PAGE = 200
+_PAGE_NUMBER = re.compile(r"^[1-9][0-9]*$")
+
+
+def _canonical(field, value) -> str:
+    """The one spelling of a cleaned filter value that the cache accepts in a URL."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(field.prepare_value(value))
+
+
+def _valid_query(request, query_params, filterset) -> bool:
+    """Only URLs whose parameters are known, given once, valid and in their normal spelling
+    share a page: anything else (`?page=aaa1`, `?page=007`, `?commune=nowhere`, a date written two
+    ways) would let anyone fill the cache with one-off keys. Those pages are rendered afresh."""
+    for name in request.GET:
+        if name not in query_params or len(request.GET.getlist(name)) != 1:
+            return False
+    page = request.GET.get("page")
+    if page is not None and not (_PAGE_NUMBER.match(page) and int(page) <= MAX_CACHED_PAGE):
+        return False
+    if filterset is None:
+        return True
+    form = filterset(request.GET).form
+    if not form.is_valid():
+        return False
+    for name, field in form.fields.items():
+        raw = request.GET.get(name)
+        if raw not in (None, "") and raw != _canonical(field, form.cleaned_data.get(name)):
+            return False
+    return True
+
+
+def _serves_from_cache(request, query_params, filterset=None) -> bool:
     """Only anonymous GETs (and HEADs: the same response without its body, stripped by the
     server) with nothing personal to show may share a page."""
     return (
         request.method in ("GET", "HEAD")
-        # Unknown parameters would let anyone fill the cache with one-off pages.
-        and all(name in query_params for name in request.GET)
+        # Unknown parameters or values would let anyone fill the cache with one-off pages.
+        and _valid_query(request, query_params, filterset)
         # Anyone signed in has a session cookie; an anonymous session may hold messages or state.
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.user.is_authenticated
@@ -178,41 +222,51 @@ def _storable(request, response) -> bool:
 
 
 def _page_key(request) -> str:
-    # HTMX requests get their partial under their own key (and the response varies on the header).
-    raw = "\n".join(
-        [request.get_host(), request.get_full_path(), "htmx" if request.headers.get("HX-Request") else ""]
-    )
+    # The partial an htmx request gets has its own key, decided exactly as the views decide what
+    # to render (pacte.htmx.wants_fragment); the response varies on the headers it reads.
+    raw = "\n".join([request.get_host(), request.get_full_path(), "htmx" if wants_fragment(request) else ""])
     return PAGE_KEY_PREFIX + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+
+
+def _mark(response, outcome: str) -> None:
+    # Says hit or miss where someone measures (DEBUG, tests, the bench); never in production,
+    # where it would tell anyone what others visited.
+    if settings.PACTE_PAGE_CACHE_HEADER:
+        response[CACHE_HEADER] = outcome
 
 
 def _public(response, max_age: int):
     patch_cache_control(response, public=True, max_age=max_age)
-    patch_vary_headers(response, ("Cookie", "HX-Request"))
+    patch_vary_headers(response, VARY_HEADERS)
     return response
 
 
 def _private(response):
     patch_cache_control(response, private=True)
-    patch_vary_headers(response, ("Cookie", "HX-Request"))
+    patch_vary_headers(response, VARY_HEADERS)
     return response
 
 
-def anonymous_page_cache(timeout: int, *, max_age: int = 60, query_params=(), areas=None):
+def anonymous_page_cache(timeout: int, *, max_age: int = 60, query_params=(), filterset=None, areas=None):
     """Serve the view from the page cache to anonymous visitors; see the module docstring.
 
     `timeout` is how long a page may live on the server when nothing changes; `max_age` is what
     browsers and proxies are told (Cache-Control: public), for anonymous responses only. Every
     other response of the view is marked private. Only URLs whose query string uses nothing but
     `query_params` (the view's filters, its page number) are cached; others are rendered afresh.
+    `filterset` (the view's django-filter FilterSet) adds its filters to `query_params` and has
+    their values validated: only valid values in their normal spelling are cached.
     `areas` are the page-cache areas the page shows (all of them when None, the safe default).
     """
-    query_params = frozenset(query_params)
+    query_params = frozenset(query_params) | (
+        frozenset([*filterset.base_filters, "page"]) if filterset is not None else frozenset()
+    )
     page_areas = tuple(areas) if areas else None
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not settings.PACTE_PAGE_CACHE or not _serves_from_cache(request, query_params):
+            if not settings.PACTE_PAGE_CACHE or not _serves_from_cache(request, query_params, filterset):
                 return _private(view(request, *args, **kwargs))
             key = _page_key(request)
             try:
@@ -231,7 +285,7 @@ def anonymous_page_cache(timeout: int, *, max_age: int = 60, query_params=(), ar
             if entry is not None and entry[0] == version:
                 _version, status, headers, content = entry
                 response = HttpResponse(content, status=status, headers=headers)
-                response[CACHE_HEADER] = "hit"
+                _mark(response, "hit")
                 return _public(response, max_age)
 
             response = view(request, *args, **kwargs)
@@ -250,7 +304,7 @@ def anonymous_page_cache(timeout: int, *, max_age: int = 60, query_params=(), ar
                 cache.set(key, (version, response.status_code, headers, response.content), timeout)
             except Exception:  # noqa: BLE001
                 logger.exception("Page cache: the page could not be stored.")
-            response[CACHE_HEADER] = "miss"
+            _mark(response, "miss")
             return _public(response, max_age)
 
         return wrapper

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -42,3 +42,65 @@ def portal_declarations(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+# The embedded runtime (DESIGN.md §5) is for `make run` and tests; outside DEBUG each of its parts
+# is a production fault, refused by `check --deploy`.
+_PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+    "django.core.cache.backends.filebased.FileBasedCache",
+}
+_NON_DELIVERING_EMAIL = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+@register(Tags.security, Tags.caches, deploy=True)
+def production_runtime(app_configs, **kwargs):
+    """`check --deploy` fails when DEBUG is off and the embedded runtime is still in place."""
+    if settings.DEBUG:
+        return []
+    errors = []
+    if settings.CACHES["default"]["BACKEND"] in _PROCESS_LOCAL_CACHES:
+        errors.append(
+            Error(
+                "Le cache est propre à chaque processus : les limites de tentatives de connexion, "
+                "les limites d'envoi et le cache des pages ne sont pas partagés entre les workers.",
+                hint="Définir REDIS_URL.",
+                id="pacte.E001",
+            )
+        )
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        errors.append(
+            Error(
+                "Les tâches Celery s'exécutent dans le processus web (mode embarqué) : envois "
+                "d'e-mails et rappels ralentissent les requêtes, et rien n'est réessayé.",
+                hint="Définir CELERY_BROKER_URL (Redis) et lancer un worker et beat.",
+                id="pacte.E002",
+            )
+        )
+    if settings.EMAIL_BACKEND in _NON_DELIVERING_EMAIL:
+        errors.append(
+            Error(
+                "Les e-mails ne partent pas : ils sont écrits dans la console ou gardés en mémoire.",
+                hint="Définir EMAIL_URL (smtp://, smtp+tls:// ou smtps://).",
+                id="pacte.E003",
+            )
+        )
+    return errors
+
+
+def runtime_mode() -> str:
+    """ "production" when every part of the runtime is the shared one (database server, shared
+    cache, Celery workers, real e-mail), "embarqué" otherwise (DESIGN.md §5)."""
+    embedded = (
+        settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        or settings.CACHES["default"]["BACKEND"] in _PROCESS_LOCAL_CACHES
+        or settings.CELERY_TASK_ALWAYS_EAGER
+        or settings.EMAIL_BACKEND in _NON_DELIVERING_EMAIL
+    )
+    return "embarqué" if embedded else "production"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from .permissions import acts_as_staff, mark_second_factor
 
@@ -77,3 +78,19 @@ class RequestBodyLimitMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """Whatever a signed-in person receives is theirs: `Cache-Control: private, no-store`, so no
+    shared cache or later user of the same browser gets Mon espace, the data export or an account
+    page back. Public responses of the page cache are only ever given to anonymous visitors."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pacte.middleware.PrivateResponsesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -223,6 +224,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/m/ip,3/m/key",
     "confirm_email": "3/m/key",
 }
+# A monitoring probe sending this in X-Health-Token sees why a /sante/ check failed.
+PACTE_HEALTH_TOKEN = os.environ.get("PACTE_HEALTH_TOKEN", "")
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
 # empty: the header is ignored and REMOTE_ADDR is the client (pacte.client_ip).
 PACTE_TRUSTED_PROXIES = env_list("PACTE_TRUSTED_PROXIES")
@@ -313,6 +316,8 @@ LOGGING = {
 }
 
 PACTE_PAGE_SIZE = 20
+# X-Page-Cache (hit or miss) on cached pages: for DEBUG, the tests and `make bench` only.
+PACTE_PAGE_CACHE_HEADER = env_bool("PACTE_PAGE_CACHE_HEADER", DEBUG or env_bool("PACTE_TESTING", False))
 # Reports from this many distinct people take a shared item (a club practice) off public pages
 # until its moderators decide; they may hide it themselves at any time.
 PACTE_REPORTS_TO_HIDE = int(os.environ.get("PACTE_REPORTS_TO_HIDE", "3"))

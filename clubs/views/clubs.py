@@ -7,19 +7,26 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from pacte.cache import anonymous_page_cache
 from pacte.enums import Action, MembershipRole
 from pacte.filters import commune_switch, with_home_commune
+from pacte.htmx import wants_fragment
 from pacte.models import Event, ExchangeNetwork, Membership, Topic, User
 from pacte.permissions import acts_as_staff
 from pacte.views.helpers import action_service
 
 from ..filters import ClubFilter
 from ..models import Club, ClubMembershipRecord, Practice
-from ..services import club_join, club_leave, club_mailings_set, read_unsubscribe_token
+from ..services import (
+    club_join,
+    club_leave,
+    club_mailings_set,
+    read_unsubscribe_token,
+    unsubscribe_link_resend,
+)
 from .common import AREAS, club_for, paginate
 
 
 @login_not_required
 @require_safe
-@anonymous_page_cache(60, query_params=[*ClubFilter.base_filters, "page"], areas=AREAS)
+@anonymous_page_cache(60, filterset=ClubFilter, areas=AREAS)
 def club_list(request):
     # Signed-in people see the clubs of their home commune first, with a switch to all of them.
     data, home_applied = with_home_commune(request)
@@ -34,7 +41,7 @@ def club_list(request):
         "query": query.urlencode(),
         "commune_switch": commune_switch(club_filter, query, home_applied),
     }
-    template = "clubs/includes/_club_results.html" if request.htmx else "clubs/club_list.html"
+    template = "clubs/includes/_club_results.html" if wants_fragment(request) else "clubs/club_list.html"
     return render(request, template, context)
 
 
@@ -121,7 +128,15 @@ def club_unsubscribe(request, token):
     page with one button (a GET changes nothing, so mail scanners cannot unsubscribe anyone)."""
     ids = read_unsubscribe_token(token)
     if ids is None:
-        return render(request, "clubs/unsubscribe.html", {"invalid": True}, status=404)
+        # A genuine link more than a year old: offer a fresh one, sent to the member's address.
+        old = read_unsubscribe_token(token, max_age=None)
+        club = Club.objects.select_related("organisation").filter(pk=old[0]).first() if old else None
+        user = User.objects.filter(pk=old[1], is_active=True).first() if old else None
+        if club is None or user is None:
+            return render(request, "clubs/unsubscribe.html", {"invalid": True}, status=404)
+        sent = request.method == "POST" and unsubscribe_link_resend(club=club, user=user)
+        context = {"club": club, "expired": True, "sent": sent, "asked": request.method == "POST"}
+        return render(request, "clubs/unsubscribe.html", context, status=410)
     club = get_object_or_404(Club.objects.select_related("organisation"), pk=ids[0])
     user = User.objects.filter(pk=ids[1], is_active=True).first()
     context = {"club": club, "done": False, "not_member": user is None}

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.cache import anonymous_page_cache
+from pacte.htmx import wants_fragment
 from pacte.services.errors import RefusedError
 
 from ..filters import PracticeFilter
@@ -25,12 +26,14 @@ from .common import AREAS, club_for, int_or_404, members_only, paginate
 
 @login_not_required
 @require_safe
-@anonymous_page_cache(60, query_params=[*PracticeFilter.base_filters, "page"], areas=AREAS)
+@anonymous_page_cache(60, filterset=PracticeFilter, areas=AREAS)
 def practice_list(request):
     practice_filter = PracticeFilter(request.GET or None, queryset=Practice.objects.visible().for_listing())
     page, query = paginate(request, practice_filter.qs)
     context = {"filter": practice_filter, "page": page, "practices": page.object_list, "query": query}
-    template = "clubs/includes/_practice_results.html" if request.htmx else "clubs/practice_list.html"
+    template = (
+        "clubs/includes/_practice_results.html" if wants_fragment(request) else "clubs/practice_list.html"
+    )
     return render(request, template, context)
 
 

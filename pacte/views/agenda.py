@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from ..cache import anonymous_page_cache
 from ..filters import EventFilter, commune_switch, with_home_commune
 from ..forms import AttendanceForm
+from ..htmx import wants_fragment
 from ..ical import calendar
 from ..models import Event, Registration
 from ..services.errors import RefusedError
@@ -46,7 +47,7 @@ def subscription_url(event_filter) -> str:
 
 @login_not_required
 @require_safe
-@anonymous_page_cache(60, query_params=[*EventFilter.base_filters, "page"], areas=["agenda"])
+@anonymous_page_cache(60, filterset=EventFilter, areas=["agenda"])
 def event_list(request):
     data, home_applied = with_home_commune(request)
     event_filter = _agenda_filter(data)
@@ -62,7 +63,7 @@ def event_list(request):
         "commune_switch": commune_switch(event_filter, query, home_applied),
         "subscription_url": subscription_url(event_filter),
     }
-    template = "pacte/includes/_event_results.html" if request.htmx else "pacte/agenda_list.html"
+    template = "pacte/includes/_event_results.html" if wants_fragment(request) else "pacte/agenda_list.html"
     return render(request, template, context)
 
 

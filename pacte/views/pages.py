@@ -1,3 +1,5 @@
+import hmac
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -9,8 +11,10 @@ from django.views.decorators.http import require_safe
 
 from .. import portal
 from ..cache import anonymous_page_cache, content_version
+from ..checks import runtime_mode
 from ..enums import Action
 from ..models import Event
+from ..permissions import acts_as_staff
 
 ACTIONS = [
     {
@@ -113,7 +117,13 @@ def open_data(request):
 @login_not_required
 @require_safe
 def health(request):
-    """State of the database, the cache and the broker, for operators (HTTP 503 when one is down)."""
+    """State of the database, the cache and the broker, for operators (HTTP 503 when one is down),
+    and the runtime mode (embarqué or production).
+
+    Anyone sees the status, the mode and each check's verdict; the reason of a failure (the
+    exception's class, which tells about the infrastructure) only staff, or a monitoring probe
+    sending PACTE_HEALTH_TOKEN in the X-Health-Token header.
+    """
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -129,9 +139,22 @@ def health(request):
         checks["cache"] = f"erreur : {exc.__class__.__name__}"
     checks["broker"] = _broker_state()
     healthy = all(value in ("ok", "embarqué") for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "erreur", "checks": checks}, status=200 if healthy else 503
+    if not _may_see_health_details(request):
+        checks = {name: value.split(" : ")[0] for name, value in checks.items()}
+    response = JsonResponse(
+        {"status": "ok" if healthy else "erreur", "mode": runtime_mode(), "checks": checks},
+        status=200 if healthy else 503,
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _may_see_health_details(request) -> bool:
+    if acts_as_staff(request.user):
+        return True
+    token = settings.PACTE_HEALTH_TOKEN
+    given = request.headers.get("X-Health-Token", "")
+    return bool(token) and hmac.compare_digest(given.encode(), token.encode())
 
 
 def _broker_state() -> str:

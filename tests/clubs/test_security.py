@@ -1,6 +1,8 @@
 """The clubs' side of the security review (tests/pacte/test_security.py holds the kernel's)."""
 
+import re
 import time
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from clubs.enums import PracticeStatus
-from clubs.models import Practice, PracticeReport
+from clubs.models import ClubMembershipRecord, Practice, PracticeReport
 from clubs.services import (
     club_mailing_create,
     practice_create,
@@ -16,6 +18,7 @@ from clubs.services import (
     practice_reply_create,
     practice_report,
     practice_restore,
+    unsubscribe_token,
 )
 from pacte.ratelimit import RateLimited
 from pacte.services.errors import RefusedError
@@ -194,3 +197,33 @@ def test_photos_of_one_form_share_a_pixel_budget(client, settings):
     assert response.status_code == 200
     assert "p2.jpg : les photos envoyées ensemble sont trop grandes" in body
     assert not Practice.objects.exists()
+
+
+# --- 13. unsubscribe links work for a year, then offer a new one -----------------------------
+
+
+def test_unsubscribe_link_expires_after_a_year_and_offers_a_new_one(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    club = ClubFactory()
+    person = member(club)
+    recent = unsubscribe_token(club=club, user=person)
+    assert client.get(reverse("clubs:unsubscribe", args=[recent])).status_code == 200
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - 366 * 24 * 3600):
+        old = unsubscribe_token(club=club, user=person)
+    url = reverse("clubs:unsubscribe", args=[old])
+    response = client.get(url)
+    assert response.status_code == 410 and "a plus d'un an" in response.content.decode()
+    # The old link unsubscribes no one...
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert ClubMembershipRecord.objects.get(club=club, user=person).receives_mailings is True
+    # ...but sends a fresh link to the member's own address, once an hour at most.
+    assert "Un nouveau lien vient de partir" in response.content.decode()
+    assert [m.to for m in mailoutbox] == [[person.email]]
+    fresh = re.search(r"/clubs/desabonnement/([^/\s]+)/", mailoutbox[0].body).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "déjà été envoyé" in client.post(url).content.decode()
+    assert len(mailoutbox) == 1
+    client.post(reverse("clubs:unsubscribe", args=[fresh]))
+    assert ClubMembershipRecord.objects.get(club=club, user=person).receives_mailings is False

@@ -5,7 +5,11 @@ pytestmark = pytest.mark.django_db
 
 def test_health_ok_in_embedded_mode(client):
     body = client.get("/sante/").json()
-    assert body == {"status": "ok", "checks": {"database": "ok", "cache": "ok", "broker": "embarqué"}}
+    assert body == {
+        "status": "ok",
+        "mode": "embarqué",
+        "checks": {"database": "ok", "cache": "ok", "broker": "embarqué"},
+    }
 
 
 def test_health_503_when_the_broker_is_down(client, settings):

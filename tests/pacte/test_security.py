@@ -9,10 +9,13 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.urls import reverse
 
 from pacte.client_ip import client_ip
 from pacte.images import process_image
+from pacte.models import PrivateDocument
 from pacte.permissions import acts_as_staff
 from pacte.ratelimit import RateLimited, parse_limit, rate_limit
 from pacte.services.documents import private_document_create
@@ -295,3 +298,133 @@ def test_per_account_limit_stays(client, settings):
     for n in range(5):
         _login_from(client, f"203.0.113.{n}", victim.email, "mauvais-mot-de-passe")
     assert _limited(_login_from(client, "203.0.113.99", victim.email, PASSWORD))
+
+
+# --- 9. the page cache keys on exactly what the view renders ---------------------------------
+
+
+def test_hx_request_other_than_true_does_not_poison_the_fragment_key(client):
+    EventFactory(title="Atelier vélo")
+    # django-htmx treats only "true" as htmx: "1" gets the full page, under the full page's key.
+    assert "<html" in client.get("/agenda/", HTTP_HX_REQUEST="1").content.decode()
+    fragment = client.get("/agenda/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment and "Atelier vélo" in fragment
+
+
+def test_htmx_history_restore_gets_the_full_page_in_view_and_cache(client):
+    EventFactory(title="Atelier vélo")
+    assert "<html" not in client.get("/agenda/", HTTP_HX_REQUEST="true").content.decode()
+    restore = client.get("/agenda/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in restore.content.decode()
+    assert "HX-History-Restore-Request" in restore["Vary"]
+    again = client.get("/agenda/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert again["X-Page-Cache"] == "hit" and "<html" in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "stored"),
+    [
+        ("page=2", True),
+        ("commune=rouen&page=1", True),
+        ("commune=&theme=&date_from=", True),  # an untouched filter form
+        ("date_from=2026-01-05", True),
+        ("page=aaa1", False),
+        ("page=99999", False),
+        ("page=007", False),
+        ("page=1&page=2", False),
+        ("commune=nulle-part", False),
+        ("date_from=2026-1-5", False),
+        ("action=inconnue", False),
+        ("places_left=oui", False),
+    ],
+)
+def test_only_valid_normalised_parameters_are_cached(client, query, stored):
+    response = client.get(f"/agenda/?{query}")
+    assert response.status_code == 200
+    assert ("public" in response["Cache-Control"]) is stored
+    assert (response.get("X-Page-Cache") == "miss") is stored
+
+
+def test_page_cache_header_is_not_sent_in_production(client, settings):
+    settings.PACTE_PAGE_CACHE_HEADER = False
+    client.get("/agenda/")
+    response = client.get("/agenda/")
+    assert "public" in response["Cache-Control"] and "X-Page-Cache" not in response
+
+
+# --- 12 and the platform: check --deploy refuses the embedded runtime outside DEBUG ---------
+
+
+def _deploy_errors():
+    from django.core.checks import run_checks
+
+    return {
+        message.id
+        for message in run_checks(include_deployment_checks=True)
+        if message.id.startswith("pacte.")
+    }
+
+
+def test_check_deploy_fails_on_the_embedded_runtime_outside_debug(settings):
+    settings.DEBUG = False
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    assert _deploy_errors() >= {"pacte.E001", "pacte.E002", "pacte.E003"}
+    with pytest.raises(SystemCheckError, match="pacte.E001"):
+        call_command("check", "--deploy", "--fail-level", "WARNING")
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}
+    }
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert not _deploy_errors() & {"pacte.E001", "pacte.E002", "pacte.E003"}
+    settings.DEBUG = True
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert not _deploy_errors() & {"pacte.E001", "pacte.E002", "pacte.E003"}
+
+
+# --- 13. /sante/: the mode for all, the reasons for staff or a token -------------------------
+
+
+def test_health_shows_the_mode_and_keeps_failure_reasons_for_staff_or_token(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    settings.PACTE_HEALTH_TOKEN = "jeton-de-supervision-0123456789"
+    anonymous = client.get("/sante/")
+    assert anonymous.status_code == 503
+    assert anonymous.json()["mode"] == "embarqué"
+    assert anonymous.json()["checks"]["broker"] == "erreur"  # no exception class for anyone
+    assert "Error" not in anonymous.content.decode()
+    assert client.get("/sante/", HTTP_X_HEALTH_TOKEN="mauvais").json()["checks"]["broker"] == "erreur"
+    probe = client.get("/sante/", HTTP_X_HEALTH_TOKEN="jeton-de-supervision-0123456789")
+    assert probe.json()["checks"]["broker"].startswith("erreur : ")
+    client.force_login(UserFactory(staff=True))
+    assert client.get("/sante/").json()["checks"]["broker"].startswith("erreur : ")
+    client.logout()
+    client.force_login(UserFactory(staff=True, second_factor=False))
+    assert client.get("/sante/").json()["checks"]["broker"] == "erreur"
+
+
+def test_personal_pages_and_data_export_are_private_no_store(client):
+    client.force_login(UserFactory())
+    for url in ("/mon-espace/", "/mon-espace/mes-donnees.json", "/comptes/email/", "/agenda/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives, url
+
+
+def test_documents_uploaded_in_the_admin_are_checked_and_record_their_uploader(client, private_root):
+    staff = UserFactory(staff=True, is_superuser=True)
+    client.force_login(staff)
+    add = reverse("admin:pacte_privatedocument_add")
+    fake = SimpleUploadedFile("rib.pdf", b"MZ\x90\x00 un programme", content_type="application/pdf")
+    response = client.post(add, {"title": "RIB", "file": fake})
+    assert response.status_code == 200 and "pas un document accepté" in response.content.decode()
+    client.post(
+        add, {"title": "RIB", "file": SimpleUploadedFile("rib.pdf", PDF, content_type="application/pdf")}
+    )
+    document = PrivateDocument.objects.get()
+    assert document.uploaded_by == staff and document.content_type == "application/pdf"
