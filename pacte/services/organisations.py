@@ -21,6 +21,7 @@ from ..cache import all_areas, invalidate
 from ..emails import send_templated_email
 from ..enums import MembershipRole
 from ..models import Event, Invitation, Membership, Organisation, User
+from ..ratelimit import rate_limit
 from .audit import audit_log
 from .errors import RefusedError
 from .events import event_create
@@ -31,6 +32,10 @@ from .memberships import membership_add, membership_change_role, membership_remo
 PAGE_FIELDS = frozenset({"summary", "description", "email", "phone", "website", "commune"})
 INVITATION_SALT = "pacte.organisation-invitation"
 INVITATION_MAX_AGE = timedelta(days=30)
+
+# Each invitation e-mails an address anyone can type: tight enough that an account cannot spam.
+INVITE_LIMIT = "20/h"
+PROPOSE_LIMIT = "10/h"
 
 LAST_REFERENT = (
     "Une structure garde toujours au moins un référent : nommez d'abord une autre personne "
@@ -141,6 +146,7 @@ def organisation_invite(*, organisation: Organisation, email: str, role: str, by
     gets an invitation whose link lets it create an account and join. Refused when the person is
     already a member or already invited.
     """
+    rate_limit(by=by, action="organisations.invite", limit=INVITE_LIMIT)
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is not None:
@@ -238,6 +244,7 @@ def organisation_event_propose(*, organisation: Organisation, by, themes=(), **v
     It waits unpublished for the DACTE, which publishes it in the admin; an organisation staff
     allowed to publish directly (`publishes_events_directly`) has it on the agenda at once.
     """
+    rate_limit(by=by, action="organisations.event_propose", limit=PROPOSE_LIMIT)
     organisation = Organisation.objects.get(pk=organisation.pk)
     direct = organisation.publishes_events_directly
     values.setdefault("slug", _event_slug(values.get("title", ""), values.get("starts_at")))

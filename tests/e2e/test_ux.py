@@ -172,3 +172,34 @@ def test_error_pages_are_accessible(context):
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
     assert_accessible(page)
+
+
+def test_ma_structure_secondary_pages_are_accessible(page, log_in, context):
+    from pacte.models import Membership
+    from pacte.services.organisations import invitation_token, organisation_invite
+
+    referent, organisation = _demo()
+    member = Membership.objects.create(organisation=organisation, user=UserFactory(), role="membre")
+    event = EventFactory(organiser=organisation, title="Atelier semis")
+    registration_create(event=event, user=UserFactory())
+    invitation = organisation_invite(
+        organisation=organisation, email="nouvelle@exemple.fr", role="membre", by=referent
+    )
+    log_in(referent)
+
+    page.goto(f"/mon-espace/structures/{organisation.slug}/evenements/")
+    page.get_by_role("link", name="Inscrits : Atelier semis").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inscrits : Atelier semis")
+    assert_accessible(page)
+
+    page.goto(f"/mon-espace/structures/{organisation.slug}/membres/")
+    page.get_by_role("link", name=f"Retirer {member.user.display_name}").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Retirer {member.user.display_name}")
+    assert_accessible(page)
+    page.get_by_role("button", name=f"Retirer {member.user.display_name}").click()
+    expect(page.get_by_role("status")).to_contain_text("ne fait plus partie de la structure")
+
+    context.clear_cookies()
+    page.goto(f"/structures/invitation/{invitation_token(invitation)}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Rejoindre « {organisation.name} »")
+    assert_accessible(page)

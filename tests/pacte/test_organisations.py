@@ -564,3 +564,22 @@ def test_pending_invitation_waits_in_my_space_and_prefills_signup(client, world)
     client.post(invitation_path)
     assert Membership.objects.filter(organisation=world.organisation, user__email="lea@exemple.fr").exists()
     assert "vous invite" not in client.get("/mon-espace/").content.decode()
+
+
+def test_invitations_and_proposals_are_rate_limited(client, world, settings):
+    settings.PACTE_RATE_LIMITS = {"organisations.invite": "2/h", "organisations.event_propose": "1/h"}
+    client.force_login(world.people["referent"])
+    url = reverse("organisation_members", args=[world.organisation.slug])
+    for n in range(2):
+        assert client.post(url, {"email": f"p{n}@exemple.fr", "role": "membre"}).status_code == 302
+    response = client.post(url, {"email": "p3@exemple.fr", "role": "membre"})
+    assert response.status_code == 200
+    assert "avant de recommencer" in response.content.decode()
+    assert "p3@exemple.fr" in response.content.decode()  # what was typed stays
+    assert not Invitation.objects.filter(email="p3@exemple.fr").exists()
+    propose = reverse("organisation_event_propose", args=[world.organisation.slug])
+    assert client.post(propose, _event_data()).status_code == 302
+    response = client.post(propose, _event_data(title="Deuxième"))
+    assert response.status_code == 200 and "Deuxième" in response.content.decode()
+    assert "avant de recommencer" in response.content.decode()
+    assert not Event.objects.filter(title="Deuxième").exists()

@@ -272,3 +272,9 @@ def test_home_explains_the_pacte_and_its_acronyms(client):
     figures = body.index("Sur le portail aujourd'hui")
     assert history < figures
     assert "engagements des communes" not in body
+
+
+def test_agenda_cards_state_a_restricted_public(client):
+    EventFactory(title="Formation des animateurs", audience=EventAudience.PROFESSIONALS)
+    body = client.get("/agenda/").content.decode()
+    assert '<span class="badge">Professionnels</span>' in body
