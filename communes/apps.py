@@ -84,7 +84,7 @@ class CommunesConfig(portal.PortalApp):
         from .models import CommuneAction
         from .models.access import communes_of
 
-        communes = list(communes_of(request.user).order_by("name"))
+        communes = list(communes_of(request.user).order_by("sort_name"))
         if not communes:
             return []
         refused = CommuneAction.objects.filter(commune__in=communes, status="refused").count()

@@ -115,7 +115,7 @@ def topic_reply(request, pk):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def meeting_create(request):
-    communes = list(communes_of(request.user).order_by("name"))
+    communes = list(communes_of(request.user).order_by("sort_name"))
     if not communes:
         return referents_only(request, "Seuls les référents des communes invitent le réseau à une rencontre.")
     commune = next((c for c in communes if c.slug == request.GET.get("commune")), communes[0])

@@ -23,7 +23,7 @@ NOT_REFERENT = "Cette page est réservée aux référents des communes du PACTE.
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def action_create_view(request):
-    communes = list(communes_of(request.user).order_by("name"))
+    communes = list(communes_of(request.user).order_by("sort_name"))
     if not communes:
         return referents_only(request, NOT_REFERENT)
     commune = next((c for c in communes if c.slug == request.GET.get("commune")), communes[0])
@@ -69,7 +69,7 @@ def action_edit(request, pk):
 def replicate(request, pk):
     source = get_object_or_404(CommuneAction.objects.published().select_related("commune", "theme"), pk=pk)
     already = set(Replication.objects.filter(source=source).values_list("commune_id", flat=True))
-    candidates = [c for c in communes_of(request.user).order_by("name") if c.pk != source.commune_id]
+    candidates = [c for c in communes_of(request.user).order_by("sort_name") if c.pk != source.commune_id]
     if not candidates:
         return referents_only(request, "Seuls les référents d'une autre commune peuvent dire « nous aussi ».")
     commune = next((c for c in candidates if c.pk not in already), None)
