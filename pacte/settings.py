@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     # The action apps: each imports `pacte` only and plugs in through its declaration
     # (pacte/portal.py). Removing a line removes the app from the portal.
     "clubs",
+    "atelier",
     "newsletter",
     "communes",
 ]
