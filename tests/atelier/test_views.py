@@ -6,10 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from atelier.enums import ApplicationStatus, BookingStatus
-from atelier.models import Application, Booking, Residency
+from atelier.models import Application, Booking
 from tests.atelier.conftest import matrix
 from tests.atelier.factories import ApplicationFactory, BookingFactory, at, next_monday
 
