@@ -45,6 +45,8 @@ class AtelierConfig(portal.PortalApp):
     }
     audit_verbs = {
         "atelier.call.open": "appel ouvert",
+        "atelier.call.save": "appel modifié",
+        "atelier.residency.update": "résidence modifiée",
         "atelier.application.create": "candidature commencée",
         "atelier.application.save": "candidature enregistrée",
         "atelier.application.submit": "candidature déposée",

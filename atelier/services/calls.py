@@ -309,3 +309,20 @@ def application_decide(*, application: Application, decision: str, message: str 
     )
     renew_public_pages()
     return application
+
+
+@transaction.atomic
+def call_save(*, call: Call, by) -> Call:
+    """Create or edit a call from the admin (its criteria and documents are its inlines)."""
+    check_staff(by)
+    created = call.pk is None
+    call.full_clean()
+    call.save()
+    audit_log(
+        target=call,
+        verb="atelier.call.open" if created else "atelier.call.save",
+        by=by,
+        to_state="published" if call.is_published else "draft",
+    )
+    renew_public_pages()
+    return call

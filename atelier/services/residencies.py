@@ -45,3 +45,28 @@ def residency_accept_rules(*, residency: Residency, by) -> Residency:
     residency.save(update_fields=["rules_accepted_at", "rules_accepted_by", "updated_at"])
     audit_log(target=residency, verb="atelier.residency.accept_rules", by=by)
     return residency
+
+
+@transaction.atomic
+def residency_update(*, residency: Residency, by, spaces=None, **fields) -> Residency:
+    """Staff adjust a residency (period, quota, spaces, active); bookings already made stay."""
+    check_staff(by)
+    residency = Residency.objects.select_for_update().get(pk=residency.pk)
+    allowed = {"starts_on", "ends_on", "weekly_quota_hours", "is_active"}
+    changed = {}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(f"Unknown residency field: {name}")
+        if getattr(residency, name) != value:
+            changed[name] = str(value)
+            setattr(residency, name, value)
+    residency.full_clean()
+    residency.save()
+    if spaces is not None:
+        if not spaces:
+            raise RefusedError("Une résidence donne accès à au moins un espace.", code="no_space")
+        residency.spaces.set(spaces)
+        changed["spaces"] = [space.pk for space in spaces]
+    audit_log(target=residency, verb="atelier.residency.update", by=by, data=changed)
+    renew_public_pages()
+    return residency
