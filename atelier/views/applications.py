@@ -59,7 +59,7 @@ def _step_url(application, step):
     return f"{application.get_absolute_url()}?etape={step}"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def application_edit(request, pk):
     application = application_for(request, pk)
     step = request.GET.get("etape", "projet")

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.models import Organisation
 from pacte.services.errors import RefusedError
@@ -42,7 +42,7 @@ def booking_for(request, pk) -> Booking:
     )
 
 
-@require_GET
+@require_safe
 def residency_view(request, slug):
     residency = residency_for(request, slug)
     now = timezone.now()
@@ -153,7 +153,7 @@ def week_days(space, residency, monday: date, now=None) -> list[dict]:
     return days
 
 
-@require_GET
+@require_safe
 def week_calendar(request, slug):
     residency = residency_for(request, slug)
     if not residency.rules_accepted_at:
@@ -178,7 +178,7 @@ def week_calendar(request, slug):
     return render(request, "atelier/week.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def booking_new(request, slug):
     residency = residency_for(request, slug)
     if not residency.rules_accepted_at:
@@ -259,7 +259,7 @@ def booking_new(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def booking_detail(request, pk):
     booking = booking_for(request, pk)
     now = timezone.now()
@@ -301,7 +301,7 @@ def booking_check_in_view(request, pk):
     return redirect(booking.get_absolute_url())
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def booking_publish(request, pk):
     """Second click of "publish in the agenda": the form comes filled in from the booking."""
     booking = booking_for(request, pk)
@@ -338,7 +338,7 @@ def booking_publish(request, pk):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def organisation_ical(request, slug, token):
     organisation_pk = organisation_pk_from_token(token)
     organisation = get_object_or_404(Organisation, slug=slug, pk=organisation_pk or 0)

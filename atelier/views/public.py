@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from pacte.cache import anonymous_page_cache
 from pacte.enums import Action, OrganisationKind
@@ -29,7 +29,7 @@ def opening_days(venue_obj) -> list[tuple[str, list]]:
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, areas=AREAS)
 def atelier_home(request):
     place = venue()
@@ -54,7 +54,7 @@ def atelier_home(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, areas=AREAS)
 def space_detail(request, slug):
     space = get_object_or_404(Space.objects.active().select_related("venue"), slug=slug)
@@ -73,7 +73,7 @@ def space_detail(request, slug):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, areas=AREAS)
 def call_detail(request, slug):
     call = get_object_or_404(
@@ -109,7 +109,7 @@ def call_detail(request, slug):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def space_ical(request, slug):
     space = get_object_or_404(Space.objects.active().select_related("venue"), slug=slug)
     since = timezone.now() - timedelta(days=30)
