@@ -64,6 +64,21 @@ class AtelierConfig(portal.PortalApp):
         "atelier.booking.publish_event": "événement publié",
     }
 
+    def metrics(self):
+        from .indicators import METRICS
+
+        return METRICS
+
+    def seed_demo(self, stdout=None):
+        from .demo import seed_atelier
+
+        seed_atelier(stdout)
+
+    def seed_scale(self, scale, stdout=None):
+        from .demo import seed_atelier_scale
+
+        seed_atelier_scale(scale, stdout)
+
     def export_personal_data(self, user):
         from .services.personal_data import atelier_export
 

@@ -40,18 +40,16 @@ def _hours(opens, closes) -> float:
     return (datetime.combine(date.min, closes) - datetime.combine(date.min, opens)).total_seconds() / 3600
 
 
-def occupancy_report(month: date) -> list[OccupancyRow]:
-    """One row per space for the month (a constant number of queries, whatever the bookings)."""
-    first, last, start, end = month_bounds(month)
-    spaces = list(Space.objects.select_related("venue").order_by("venue_id", "position", "name"))
+def open_hours_by_space(first: date, last: date, spaces) -> dict[int, float]:
+    """{space id: hours open from `first` to `last` inclusive}, closures deducted (two queries)."""
     opening = {}
     for interval in OpeningHours.objects.all():
         opening.setdefault(interval.venue_id, {}).setdefault(interval.weekday, 0.0)
         opening[interval.venue_id][interval.weekday] += _hours(interval.opens_at, interval.closes_at)
     closures = list(Closure.objects.filter(starts_on__lte=last, ends_on__gte=first))
-    rows = {space.pk: OccupancyRow(space, 0.0, 0.0, 0.0, 0) for space in spaces}
+    hours = {}
     for space in spaces:
-        day = first
+        total, day = 0.0, first
         while day <= last:
             closed = any(
                 c.venue_id == space.venue_id
@@ -60,8 +58,18 @@ def occupancy_report(month: date) -> list[OccupancyRow]:
                 for c in closures
             )
             if not closed:
-                rows[space.pk].hours_open += opening.get(space.venue_id, {}).get(day.weekday(), 0.0)
+                total += opening.get(space.venue_id, {}).get(day.weekday(), 0.0)
             day += timedelta(days=1)
+        hours[space.pk] = total
+    return hours
+
+
+def occupancy_report(month: date) -> list[OccupancyRow]:
+    """One row per space for the month (a constant number of queries, whatever the bookings)."""
+    first, last, start, end = month_bounds(month)
+    spaces = list(Space.objects.select_related("venue").order_by("venue_id", "position", "name"))
+    open_hours = open_hours_by_space(first, last, spaces)
+    rows = {space.pk: OccupancyRow(space, open_hours[space.pk], 0.0, 0.0, 0) for space in spaces}
     bookings = Booking.objects.filter(
         starts_at__gte=start,
         starts_at__lt=end,

@@ -112,6 +112,23 @@ def commune_pages() -> list[tuple[str, str]]:
     return found
 
 
+def atelier_pages() -> list[tuple[str, str]]:
+    """The Atelier's home, its first space and its current call, once the app is installed."""
+    if not apps.is_installed("atelier"):
+        return []
+    found = []
+    with suppress(NoReverseMatch):
+        found.append(("atelier", reverse("atelier:home")))
+    with suppress(LookupError, NoReverseMatch):
+        space = apps.get_model("atelier", "Space").objects.filter(is_active=True).order_by("pk").first()
+        if space is not None:
+            found.append(("espace de l'atelier", space.get_absolute_url()))
+        call = apps.get_model("atelier", "Call").objects.current()
+        if call is not None:
+            found.append(("appel de l'atelier", call.get_absolute_url()))
+    return found
+
+
 def pages() -> list[tuple[str, str]]:
     found = [("accueil", "/"), ("agenda", "/agenda/")]
     event = busiest_event()
@@ -120,7 +137,7 @@ def pages() -> list[tuple[str, str]]:
     organisation = Organisation.objects.active().exclude(kind="club").order_by("pk").first()
     if organisation is not None:
         found.append(("structure", reverse("organisation_detail", args=[organisation.slug])))
-    return found + club_pages() + newsletter_pages() + commune_pages()
+    return found + club_pages() + atelier_pages() + newsletter_pages() + commune_pages()
 
 
 def session_key() -> str:
