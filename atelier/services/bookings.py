@@ -18,6 +18,7 @@ from pacte.emails import send_templated_email
 from pacte.enums import Action
 from pacte.models import Event
 from pacte.permissions import acts_as_staff
+from pacte.ratelimit import rate_limit
 from pacte.services.audit import audit_log
 from pacte.services.errors import RefusedError
 
@@ -27,6 +28,8 @@ from ..models.bookings import NO_SHOW_AFTER
 from .common import AREA, check_referent_or_staff, check_staff, referent_emails
 
 MAX_OCCURRENCES = 52
+# Per-account limit on booking requests (a series counts once): generous for people, tight for scripts.
+BOOKING_RATE = "60/h"
 
 
 def _fmt(moment: datetime) -> str:
@@ -168,6 +171,7 @@ def booking_create(
     Refused with the reason (see `booking_refusal`) when the slot is not allowed or taken.
     """
     _check_booker(residency, by)
+    rate_limit(by=by, action="atelier.booking", limit=BOOKING_RATE)
     space, residency = _lock(space, residency)
     return _insert(
         space=space,
@@ -220,6 +224,7 @@ def booking_series_create(
     the preview). Refused when no occurrence can be booked.
     """
     _check_booker(residency, by)
+    rate_limit(by=by, action="atelier.booking", limit=BOOKING_RATE)
     space, residency = _lock(space, residency)
     if until < timezone.localtime(first_starts_at).date():
         raise RefusedError("La date de fin de la série vient avant la première occurrence.", code="until")
@@ -421,6 +426,7 @@ def booking_publish_event(
         raise RefusedError("Cet événement est déjà publié dans l'agenda.", code="already_published")
     if booking.starts_at <= timezone.now():
         raise RefusedError("Ce créneau est passé.", code="past")
+    rate_limit(by=by, action="atelier.event", limit="10/h")
     if capacity is not None and capacity > booking.space.capacity:
         raise RefusedError(f"L'espace accueille au plus {booking.space.capacity} personnes.", code="capacity")
     venue = booking.space.venue

@@ -9,6 +9,7 @@ from django.utils import timezone
 from pacte.emails import send_templated_email
 from pacte.enums import OrganisationKind
 from pacte.models import Organisation
+from pacte.ratelimit import rate_limit
 from pacte.services.audit import audit_log
 from pacte.services.documents import private_document_create
 from pacte.services.errors import RefusedError
@@ -100,6 +101,7 @@ def application_start(*, call: Call, organisation: Organisation, by) -> Applicat
         return existing
     if not call.is_open():
         raise RefusedError("Cet appel n'est pas ouvert aux candidatures.", code="call_closed")
+    rate_limit(by=by, action="atelier.application", limit="10/h")
     application = Application(call=call, organisation=organisation, created_by=by)
     application.full_clean()
     application.save()
@@ -147,6 +149,7 @@ def application_attach_document(
     _check_editable(application, by)
     if required.call_id != application.call_id:
         raise RefusedError("Ce document n'est pas demandé par cet appel.", code="wrong_document")
+    rate_limit(by=by, action="atelier.upload", limit="30/h")
     try:
         document = private_document_create(
             title=f"{required.label} — {application.organisation.name}"[:200],

@@ -180,7 +180,6 @@ def _recap(request, application, editable, missing=None):
             "step": "depot",
             "steps": [(slug, STEP_TITLES[slug]) for slug in STEP_ORDER],
         },
-        status=400 if missing and request.method == "POST" else 200,
     )
 
 

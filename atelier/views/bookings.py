@@ -255,7 +255,6 @@ def booking_new(request, slug):
             "preview": preview,
             "bookable": sum(1 for *_x, reason in preview if reason is None) if preview else 0,
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -333,7 +332,6 @@ def booking_publish(request, pk):
         request,
         "atelier/publish_event.html",
         {"booking": booking, "form": form},
-        status=400 if form.errors else 200,
     )
 
 

@@ -318,3 +318,12 @@ def test_publish_event_from_booking(setup):
     with pytest.raises(RefusedError):
         booking_publish_event(booking=other, title="Pas à moi", by=UserFactory())
     assert Event.objects.filter(action=Action.ATELIER).count() == 1
+
+
+def test_booking_requests_are_rate_limited(setup, settings):
+    room, residency, person = setup
+    settings.PACTE_RATE_LIMITS = {"atelier.booking": "2/h"}
+    monday = next_monday()
+    book(room, residency, person, at(monday, 9), hours=1)
+    book(room, residency, person, at(monday, 11), hours=1)
+    assert "attendez" in refusal(room, residency, person, at(monday, 14), hours=1)

@@ -110,6 +110,7 @@ def test_application_selection_recurring_booking_and_refused_overlap(page, log_i
         field.fill("4")
     page.get_by_label("Note privée").fill("Projet solide.")
     page.get_by_role("button", name="Enregistrer l'évaluation").click()
+    expect(page.get_by_text("Évaluation enregistrée.")).to_be_visible()
     page.goto("/admin/atelier/application/")
     expect(page.locator("#result_list")).to_contain_text("16.0")
     page.locator(f"input[name=_selected_action][value='{application.pk}']").check()
