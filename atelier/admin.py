@@ -223,7 +223,7 @@ class ApplicationDocumentInline(admin.TabularInline):
 
     @admin.display(description="fichier")
     def file_link(self, obj):
-        return format_html('<a href="{}">{}</a>', obj.document.get_absolute_url(), obj.document.title)
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.document.title)
 
 
 class ReviewInline(admin.TabularInline):

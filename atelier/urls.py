@@ -11,6 +11,11 @@ urlpatterns = [
     path("appels/<slug:slug>/", public.call_detail, name="call"),
     path("appels/<slug:slug>/candidater/", applications.application_start_view, name="apply"),
     path("candidatures/<int:pk>/", applications.application_edit, name="application"),
+    path(
+        "candidatures/<int:pk>/documents/<int:document_pk>/",
+        applications.application_document,
+        name="application_document",
+    ),
     path("candidatures/<int:pk>/deposer/", applications.application_submit_view, name="application_submit"),
     path("residence/<slug:slug>/", bookings.residency_view, name="residency"),
     path("residence/<slug:slug>/reglement/", bookings.residency_accept_rules_view, name="accept_rules"),

@@ -212,6 +212,9 @@ class ApplicationDocument(TimeStampedModel):
     def __str__(self):
         return str(self.required)
 
+    def get_absolute_url(self):
+        return reverse("atelier:application_document", args=[self.application_id, self.pk])
+
 
 class Review(TimeStampedModel):
     """One reviewer's scores of an application, with notes only staff read."""

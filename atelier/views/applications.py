@@ -1,16 +1,17 @@
 """An association référent's application, step by step: each step saves the draft."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.models import Organisation
+from pacte.permissions import acts_as_staff
 from pacte.services.errors import RefusedError
 
 from ..forms import FIELD_STEP, STEPS, DocumentsForm
-from ..models import Application, Call
+from ..models import Application, ApplicationDocument, Call
 from ..services.calls import (
     REQUIRED_FIELDS,
     application_attach_document,
@@ -197,3 +198,26 @@ def application_submit_view(request, pk):
         return redirect(application.get_absolute_url())
     messages.success(request, "Candidature déposée. Un e-mail de confirmation vous est envoyé.")
     return redirect(reverse("atelier:application", args=[application.pk]))
+
+
+@require_safe
+def application_document(request, pk, document_pk):
+    """A file of an application, for its association's référents and the Atelier's staff (who read
+    applications: `atelier.view_application`), never from a public URL; 404 for anyone else.
+
+    Served here rather than by the kernel's private-document view, whose staff permission covers
+    every private document (subsidy files, bank details) and belongs to other teams."""
+    queryset = Application.objects.all()
+    if not (acts_as_staff(request.user) and request.user.has_perm("atelier.view_application")):
+        queryset = Application.objects.editable_by(request.user)
+    application = get_object_or_404(queryset, pk=pk)
+    attachment = get_object_or_404(
+        ApplicationDocument.objects.select_related("document"), application=application, pk=document_pk
+    )
+    document = attachment.document
+    response = FileResponse(
+        document.file.open("rb"), content_type=document.content_type or "application/octet-stream"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{document.file.name.rsplit("/", 1)[-1]}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -354,3 +354,26 @@ def test_organisation_ical_needs_its_token(client, world):
         args=[world.other_residency.organisation.slug, url.rsplit("/", 1)[1][:-4]],
     )
     assert client.get(other).status_code == 404
+
+
+@matrix(anonymous="login", citizen=404, non_resident=200, other_resident=404, resident=404, staff=404)
+def test_application_documents_are_private(client, world, role, status):
+    from django.contrib.auth.models import Group
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from atelier.services.calls import application_attach_document
+
+    application = ApplicationFactory(call=world.call, organisation=world.non_resident_organisation)
+    attachment = application_attach_document(
+        application=application,
+        required=world.call.required_documents.get(),
+        uploaded=SimpleUploadedFile("statuts.pdf", b"%PDF-1.4 statuts"),
+        by=world.people["non_resident"],
+    )
+    world.login(client, role)
+    # A plain staff account (no Atelier group) does not read applications' files.
+    assert status_of(client.get(attachment.get_absolute_url())) == status
+    if role == "staff":
+        world.people["staff"].groups.add(Group.objects.get(name="Gestion de l'Atelier"))
+        response = client.get(attachment.get_absolute_url())
+        assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
