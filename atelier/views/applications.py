@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.models import Organisation
+from pacte.models.organisations import referent_q
 from pacte.permissions import acts_as_staff
 from pacte.services.errors import RefusedError
 
@@ -207,9 +208,15 @@ def application_document(request, pk, document_pk):
 
     Served here rather than by the kernel's private-document view, whose staff permission covers
     every private document (subsidy files, bank details) and belongs to other teams."""
-    queryset = Application.objects.all()
-    if not (acts_as_staff(request.user) and request.user.has_perm("atelier.view_application")):
-        queryset = Application.objects.editable_by(request.user)
+    user = request.user
+    if acts_as_staff(user):
+        queryset = (
+            Application.objects.all()
+            if user.has_perm("atelier.view_application")
+            else Application.objects.none()
+        )
+    else:
+        queryset = Application.objects.filter(referent_q(user, "organisation__")).distinct()
     application = get_object_or_404(queryset, pk=pk)
     attachment = get_object_or_404(
         ApplicationDocument.objects.select_related("document"), application=application, pk=document_pk

@@ -106,8 +106,9 @@ def test_application_selection_recurring_booking_and_refused_overlap(page, log_i
     log_in(atelier["staff"])
     page.goto(f"/admin/atelier/application/{application.pk}/change/")
     page.get_by_role("link", name="Évaluer cette candidature").click()
-    for field in page.locator("input[type=number]").all():
-        field.fill("4")
+    # Labels auto-wait for the review page (a locator list would not).
+    page.get_by_label("Contribution au PACTE (pondération 3)").fill("4")
+    page.get_by_label("Partenariats (pondération 1)").fill("4")
     page.get_by_label("Note privée").fill("Projet solide.")
     page.get_by_role("button", name="Enregistrer l'évaluation").click()
     expect(page.get_by_text("Évaluation enregistrée.")).to_be_visible()
