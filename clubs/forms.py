@@ -153,7 +153,8 @@ class MailingForm(forms.Form):
         label="Message",
         widget=forms.Textarea,
         max_length=10000,
-        help_text="Texte simple. Chaque e-mail portera un lien pour ne plus recevoir les e-mails du club.",
+        help_text="Texte simple. « Bonjour Prénom » et votre signature sont ajoutés si vous ne les écrivez pas ; "
+        "les réponses des membres vous arrivent. Chaque e-mail porte un lien pour ne plus recevoir les e-mails du club.",
     )
 
 

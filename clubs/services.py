@@ -1,5 +1,7 @@
 """Every write of the clubs app (STYLE.md §2): atomic, validated, audited, refused with a reason."""
 
+import re
+
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -404,6 +406,75 @@ def mailing_audience(club: Club):
     )
 
 
+GREETING_RE = re.compile(r"^\s*(bonjour|bonsoir|salut|hello|coucou|ch[èe]re?s?\b|madame|monsieur)", re.I)
+
+
+def mailing_reply_to(*, club: Club, author) -> str:
+    """Where members' replies go: the club's address if its animators set one, otherwise the
+    animator who wrote (never the portal's no-reply address)."""
+    return club.mail_reply_to or (author.email if author and not author.anonymised_at else "")
+
+
+def mailing_context(*, club: Club, subject: str, message: str, author, user, unsubscribe_url: str) -> dict:
+    """What the club_mailing templates need. The portal adds the greeting and the signature only
+    when the animator did not write their own, so members never read them twice."""
+    signature = club.mail_signature or (
+        f"{author.display_name}, pour le club {club.organisation.name}" if author else ""
+    )
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    closing = lines[-1] if lines else ""
+    return {
+        "user": user,
+        "club": club,
+        "subject": subject,
+        "message": message.strip(),
+        "greeting": not GREETING_RE.match(message),
+        "signature": "" if signature and signature.split(",")[0].strip() in closing else signature,
+        "club_url": settings.SITE_URL + club.get_absolute_url(),
+        "unsubscribe_url": unsubscribe_url,
+    }
+
+
+def club_mailing_preview(*, club: Club, subject: str, message: str, by) -> dict:
+    """The e-mail exactly as a member will receive it (subject, Reply-To, text), for the animator
+    to read before sending; writes nothing."""
+    from pacte.emails import render_email
+
+    _check_animator(club=club, by=by)
+    context = mailing_context(
+        club=club,
+        subject=subject,
+        message=message,
+        author=by,
+        user=by,
+        unsubscribe_url=settings.SITE_URL + "/…",
+    )
+    rendered_subject, text, _html = render_email("club_mailing", context)
+    return {"subject": rendered_subject, "text": text, "reply_to": mailing_reply_to(club=club, author=by)}
+
+
+def club_mailing_test_send(*, club: Club, subject: str, message: str, by) -> None:
+    """Send the e-mail to the animator alone, as members will get it, with the same headers."""
+    _check_animator(club=club, by=by)
+    rate_limit(by=by, action="clubs.mailing_test", limit="5/h")
+    unsubscribe_url = settings.SITE_URL + reverse(
+        "clubs:unsubscribe", args=[unsubscribe_token(club=club, user=by)]
+    )
+    headers = {}
+    reply_to = mailing_reply_to(club=club, author=by)
+    if reply_to:
+        headers["Reply-To"] = reply_to
+    send_templated_email(
+        to=by.email,
+        template="club_mailing",
+        context=mailing_context(
+            club=club, subject=subject, message=message, author=by, user=by, unsubscribe_url=unsubscribe_url
+        ),
+        headers=headers,
+    )
+    audit_log(target=club, verb="club.mailing.test", by=by)
+
+
 def club_mailing_send(*, mailing: ClubMailing) -> int:
     """Send one e-mail per member of the audience. Safe to run twice: each recipient row is
     claimed (sent_at) in its own transaction before its e-mail is queued, so a rerun skips it."""
@@ -429,18 +500,20 @@ def club_mailing_send(*, mailing: ClubMailing) -> int:
                 "List-Unsubscribe": f"<{unsubscribe_url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
-            if club.mail_reply_to:
-                headers["Reply-To"] = club.mail_reply_to
+            reply_to = mailing_reply_to(club=club, author=mailing.author)
+            if reply_to:
+                headers["Reply-To"] = reply_to
             send_templated_email(
                 to=user.email,
                 template="club_mailing",
-                context={
-                    "user": user,
-                    "club": club,
-                    "mailing": mailing,
-                    "club_url": settings.SITE_URL + club.get_absolute_url(),
-                    "unsubscribe_url": unsubscribe_url,
-                },
+                context=mailing_context(
+                    club=club,
+                    subject=mailing.subject,
+                    message=mailing.message,
+                    author=mailing.author,
+                    user=user,
+                    unsubscribe_url=unsubscribe_url,
+                ),
                 headers=headers,
             )
             sent += 1

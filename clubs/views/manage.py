@@ -13,7 +13,14 @@ from pacte.views.helpers import form_service
 from ..enums import PracticeStatus
 from ..forms import ClubPresentationForm, MailingForm, MeetingForm
 from ..models import ClubMailing, Practice, PracticeReport
-from ..services import club_mailing_create, club_meeting_create, club_update_presentation, mailing_audience
+from ..services import (
+    club_mailing_create,
+    club_mailing_preview,
+    club_mailing_test_send,
+    club_meeting_create,
+    club_update_presentation,
+    mailing_audience,
+)
 from .common import managed_club_for, paginate
 
 
@@ -97,13 +104,26 @@ def meeting_create(request, slug):
 def mailing_create(request, slug):
     club = managed_club_for(request, slug)
     form = MailingForm(request.POST if request.method == "POST" else None)
+    preview = None
     if request.method == "POST" and form.is_valid():
-        done, _ = form_service(form, club_mailing_create, club=club, by=request.user, **form.cleaned_data)
-        if done:
-            messages.success(request, "Votre e-mail part vers les membres du club.")
-            return redirect("clubs:manage", slug=club.slug)
+        data = {"club": club, "by": request.user, **form.cleaned_data}
+        action = request.POST.get("action", "send")
+        if action == "preview":
+            # Nothing is sent: the page comes back with the form as typed and the e-mail below it.
+            done, preview = form_service(form, club_mailing_preview, **data)
+        elif action == "test":
+            done, _ = form_service(form, club_mailing_test_send, **data)
+            if done:
+                messages.success(
+                    request, f"Un essai est parti vers {request.user.email} ; relisez-le puis envoyez."
+                )
+        else:
+            done, _ = form_service(form, club_mailing_create, **data)
+            if done:
+                messages.success(request, "Votre e-mail part vers les membres du club.")
+                return redirect("clubs:manage", slug=club.slug)
     return render(
         request,
         "clubs/mailing_form.html",
-        {"club": club, "form": form, "audience": mailing_audience(club).count()},
+        {"club": club, "form": form, "audience": mailing_audience(club).count(), "preview": preview},
     )

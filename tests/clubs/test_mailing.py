@@ -145,3 +145,61 @@ def test_member_switches_mails_back_on_from_the_club_page(client, club):
     assert "Recevoir à nouveau les e-mails du club" in page
     client.post(f"/clubs/{club.slug}/e-mails/", {"receives": "1"})
     assert ClubMembershipRecord.objects.open().get(club=club, user=person).receives_mailings
+
+
+def test_replies_go_to_the_animator_when_the_club_has_no_address(
+    club, django_capture_on_commit_callbacks, mailoutbox
+):
+    lead = animator(club)
+    member(club)
+    _send(club, lead, django_capture_on_commit_callbacks)
+    assert {m.extra_headers["Reply-To"] for m in mailoutbox} == {lead.email}
+
+
+def test_one_greeting_and_one_signature_even_when_the_animator_writes_them(
+    club, django_capture_on_commit_callbacks, mailoutbox
+):
+    lead = animator(club)
+    person = member(club)
+    written = f"Bonjour à toutes et tous,\n\nTroc de graines samedi.\n\n{lead.display_name}"
+    _send(club, lead, django_capture_on_commit_callbacks, message=written)
+    body = next(m.body for m in mailoutbox if m.to == [person.email])
+    assert body.count("Bonjour") == 1
+    assert body.count(lead.display_name) == 1
+    mailoutbox.clear()
+    _send(club, lead, django_capture_on_commit_callbacks, message="Troc de graines samedi.")
+    body = next(m.body for m in mailoutbox if m.to == [person.email])
+    assert body.startswith(f"Bonjour {person.display_name},")
+    assert f"{lead.display_name}, pour le club {club.name}" in body
+
+
+def test_animator_previews_then_sends_a_test_to_themself(
+    client, club, mailoutbox, django_capture_on_commit_callbacks
+):
+    lead = animator(club)
+    members = [member(club) for _ in range(2)]
+    client.force_login(lead)
+    url = f"/clubs/{club.slug}/animer/ecrire-aux-membres/"
+    data = {"subject": "Troc samedi", "message": "Apportez vos graines !"}
+    preview = client.post(url, {**data, "action": "preview"})
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Aperçu de l" in page
+    assert f"{club.name} : Troc samedi" in page and "Apportez vos graines !" in page and lead.email in page
+    assert 'value="Troc samedi"' in page  # nothing typed is lost
+    assert not mailoutbox and not ClubMailing.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        test = client.post(url, {**data, "action": "test"})
+    assert test.status_code == 200
+    assert [m.to for m in mailoutbox] == [[lead.email]]
+    assert mailoutbox[0].extra_headers["Reply-To"] == lead.email
+    assert not ClubMailing.objects.exists()
+    assert all(p.email not in {m.to[0] for m in mailoutbox} for p in members)
+
+
+def test_only_animators_preview_or_test(client, club):
+    outsider = member(club)
+    client.force_login(outsider)
+    url = f"/clubs/{club.slug}/animer/ecrire-aux-membres/"
+    assert client.post(url, {"subject": "x", "message": "y", "action": "test"}).status_code == 404
