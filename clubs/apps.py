@@ -44,6 +44,7 @@ class ClubsConfig(portal.PortalApp):
         "club.mailing.create": "E-mail aux membres écrit",
         "club.mailing.sent": "E-mail aux membres envoyé",
         "club.mailing.resume": "Envoi aux membres relancé",
+        "club.mailing.test": "Essai d’e-mail aux membres envoyé à soi-même",
         "club.mailings.subscribe": "Réabonnement aux e-mails du club",
         "club.mailings.unsubscribe": "Désabonnement des e-mails du club",
         "practice.create": "Pratique partagée",
