@@ -14,6 +14,7 @@ class ClubsConfig(portal.PortalApp):
     urls = "clubs.urls"
     url_prefix = "clubs/"
     nav = (portal.NavEntry("Clubs et jardiniers", "clubs:list", "/clubs/", position=20),)
+    stylesheets = ("css/clubs.css",)
     watched_models = (
         "clubs.Club",
         "clubs.ClubMembershipRecord",

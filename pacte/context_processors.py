@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from .portal import nav_entries
+from .portal import nav_entries, stylesheets
 
 
 def portal(request):
@@ -14,4 +14,8 @@ def portal(request):
         }
         for entry in nav_entries(getattr(request, "user", None))
     ]
-    return {"portal_name": "PACTE · Métropole Rouen Normandie", "nav_entries": entries}
+    return {
+        "portal_name": "PACTE · Métropole Rouen Normandie",
+        "nav_entries": entries,
+        "app_stylesheets": stylesheets(),
+    }

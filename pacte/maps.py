@@ -3,7 +3,7 @@
 No tile server, no script and nothing fetched from a third party (DESIGN.md §7). The outlines
 (GeoJSON Polygon/MultiPolygon, WGS84) are projected once per process into SVG path strings: they are
 reference data that only a migration changes, and a deploy restarts the processes. Each rendering
-then only picks a value class per commune. The class colours live in static/css/pacte.css
+then only picks a value class per commune. The class colours live in static/css/base.css
 (`.map-class-N`), so the SVG carries no inline style (CSP `style-src 'self'`).
 
     values = {commune_id: number_of_gardens, ...}

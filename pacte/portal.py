@@ -27,6 +27,8 @@ What a declaration can state (all optional):
   (`/structures/<slug>/`); `commune_sections(request, commune)`: blocks of a commune's page;
 - `personal_data_sections()`: what the app adds to the personal-data page (`/donnees-personnelles/`):
   the data it keeps, why and for how long.
+- `stylesheets`: the app's CSS files (static paths, e.g. "css/clubs.css"), linked by the layout
+  after the kernel's `css/base.css` on every page.
 """
 
 from __future__ import annotations
@@ -142,6 +144,8 @@ class PortalApp(AppConfig):
     audit_verbs: dict[str, str] = {}
     # {"name": {"task": "app.tasks.x", "schedule": crontab(...)}}, merged into Celery beat's.
     beat_schedule: dict[str, dict] = {}
+    # Static paths of the app's own CSS, e.g. ("css/clubs.css",), linked on every page.
+    stylesheets: tuple[str, ...] = ()
 
     def get_cache_area(self) -> str:
         return self.cache_area or self.label
@@ -196,6 +200,11 @@ class PortalApp(AppConfig):
 def portal_apps() -> list[PortalApp]:
     """The declarations of the installed apps, in `INSTALLED_APPS` order (the kernel first)."""
     return [config for config in apps.get_app_configs() if isinstance(config, PortalApp)]
+
+
+def stylesheets() -> list[str]:
+    """The apps' CSS files, in `INSTALLED_APPS` order: the cascade is the same on every page."""
+    return [sheet for app in portal_apps() for sheet in app.stylesheets]
 
 
 def nav_entries(user) -> list[NavEntry]:
