@@ -15,6 +15,7 @@ class CommunesConfig(portal.PortalApp):
     urls = "communes.urls"
     url_prefix = "communes/"
     nav = (portal.NavEntry("Réseau des communes", "communes:map", "/communes/", position=60),)
+    stylesheets = ("css/communes.css",)
     watched_models = (
         "communes.Convention",
         "communes.Commitment",
