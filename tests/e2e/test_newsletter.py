@@ -149,3 +149,19 @@ def test_editors_group_permission_matrix(page, log_in, who, allowed):
         response = page.request.get(url)
         assert response.status in (403, 200) and "Envoyer maintenant" not in response.text()
         assert response.status == 403 or "/comptes/" in response.url or "/login" in response.url
+
+
+def test_progress_updates_by_itself_while_the_sending_runs(page, log_in):
+    from newsletter.models import Delivery
+    from tests.newsletter.factories import SubscriberFactory
+
+    issue = IssueFactory(status="sending")
+    deliveries = [Delivery.objects.create(issue=issue, subscriber=SubscriberFactory()) for _ in range(3)]
+    log_in(editor())
+    page.goto(f"/admin/newsletter/issue/{issue.pk}/envoi/")
+    progress = page.locator("#progression")
+    expect(progress).to_contain_text("Restants : 3")
+    # What a worker does meanwhile: the page follows without being reloaded.
+    Delivery.objects.filter(pk__in=[d.pk for d in deliveries[:2]]).update(status="sent")
+    expect(progress).to_contain_text("Envoyés : 2", timeout=8000)
+    expect(progress).to_contain_text("Restants : 1")
