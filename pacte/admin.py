@@ -8,6 +8,7 @@ from django.utils import timezone
 from .admin_french import titled
 from .admin_tools import ServiceModelAdmin, mark_formset_saved, refusal_text, run_each
 from .enums import RegistrationStatus
+from .forms import LogoField
 from .models import (
     AuditEntry,
     Commune,
@@ -32,6 +33,8 @@ from .services.events import (
     event_update,
 )
 from .services.memberships import membership_add, membership_change_role, membership_remove
+from .services.organisations import STAFF_FIELDS as ORGANISATION_STAFF_FIELDS
+from .services.organisations import organisation_create, organisation_update
 from .services.registrations import registration_cancel, registration_set_attended
 
 
@@ -134,8 +137,38 @@ def save_membership_formset(modeladmin, request, formset, organisation) -> None:
     mark_formset_saved(formset, new=new, changed=changed, deleted=deleted)
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    # The logo goes through pacte.images (checked by content, GPS and other metadata removed).
+    new_logo = LogoField(
+        label="Nouveau logo",
+        required=False,
+        help_text="JPEG, PNG, WebP ou GIF. Les métadonnées de l'image (position GPS…) sont retirées.",
+    )
+    remove_logo = forms.BooleanField(label="Retirer le logo actuel", required=False)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "kind",
+            "name",
+            "slug",
+            "summary",
+            "description",
+            "email",
+            "phone",
+            "website",
+            "commune",
+            "themes",
+            "rna",
+            "siret",
+            "is_active",
+            "publishes_events_directly",
+        ]
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ServiceModelAdmin):
+    form = OrganisationAdminForm
     list_display = ["name", "kind", "commune", "member_count", "is_active", "created_at"]
     list_filter = [
         ("kind", titled("type de structure")),
@@ -156,6 +189,26 @@ class OrganisationAdmin(admin.ModelAdmin):
     @admin.display(description="membres", ordering="n_members")
     def member_count(self, obj):
         return obj.n_members
+
+    def save_through_service(self, request, obj, form, change):
+        data = form.cleaned_data
+        values = {name: data[name] for name in ORGANISATION_STAFF_FIELDS if name in data}
+        themes = list(data.get("themes") or [])
+        if change:
+            return organisation_update(
+                organisation=obj,
+                by=request.user,
+                themes=themes,
+                logo=data.get("new_logo"),
+                remove_logo=data.get("remove_logo", False),
+                reason="Modifié dans l'administration.",
+                **values,
+            )
+        return organisation_create(by=request.user, themes=themes, logo=data.get("new_logo"), **values)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deactivate it instead: events, memberships' history and decisions keep pointing at it.
+        return False
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Membership:

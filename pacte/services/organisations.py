@@ -257,3 +257,81 @@ def organisation_event_propose(*, organisation: Organisation, by, themes=(), **v
         data={"organisation": organisation.pk},
     )
     return event
+
+
+# --- Staff (the admin) ---------------------------------------------------------------------------
+
+# Everything staff edit in the admin; the page fields plus what only staff decide.
+STAFF_FIELDS = PAGE_FIELDS | frozenset(
+    {"kind", "name", "slug", "rna", "siret", "is_active", "publishes_events_directly"}
+)
+
+
+def _check_staff_fields(values: dict) -> None:
+    unknown = set(values) - STAFF_FIELDS
+    if unknown:
+        raise ValueError(f"Not organisation fields staff may set: {sorted(unknown)}")
+
+
+@transaction.atomic
+def organisation_create(*, by, themes=(), logo=None, **values) -> Organisation:
+    """Staff create an organisation (the admin's "add"); `logo` is a cleaned image."""
+    _check_staff_fields(values)
+    organisation = Organisation(**values)
+    if logo is not None:
+        organisation.logo.save(logo.image.name, logo.image, save=False)
+    organisation.full_clean()
+    organisation.save()
+    organisation.themes.set(themes)
+    audit_log(target=organisation, verb="organisation.create", by=by, to_state=organisation.kind)
+    invalidate(*all_areas())
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    organisation: Organisation,
+    by,
+    themes=None,
+    logo=None,
+    remove_logo: bool = False,
+    reason: str = "",
+    **values,
+) -> Organisation:
+    """Staff's edits in the admin: any field of STAFF_FIELDS. Deactivating or reactivating is
+    recorded as its own state change (it takes the organisation off or back on public pages)."""
+    _check_staff_fields(values)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    was_active = organisation.is_active
+    changed = sorted(name for name, value in values.items() if getattr(organisation, name) != value)
+    for name in changed:
+        setattr(organisation, name, values[name])
+    if logo is not None:
+        organisation.logo.save(logo.image.name, logo.image, save=False)
+        changed.append("logo")
+    elif remove_logo and organisation.logo:
+        organisation.logo = ""
+        changed.append("logo")
+    organisation.full_clean()
+    organisation.save()
+    if themes is not None and {t.pk for t in themes} != set(organisation.themes.values_list("pk", flat=True)):
+        organisation.themes.set(themes)
+        changed.append("themes")
+    fields = [name for name in changed if name != "is_active"]
+    if fields:
+        audit_log(
+            target=organisation, verb="organisation.update", by=by, reason=reason, data={"fields": fields}
+        )
+    if organisation.is_active != was_active:
+        audit_log(
+            target=organisation,
+            verb="organisation.activate" if organisation.is_active else "organisation.deactivate",
+            by=by,
+            from_state="active" if was_active else "inactive",
+            to_state="active" if organisation.is_active else "inactive",
+            reason=reason,
+        )
+    if changed:
+        invalidate(*all_areas())
+    return organisation

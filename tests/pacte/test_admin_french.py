@@ -160,9 +160,9 @@ def test_inline_add_link_reads_naturally(agent):
 
 
 def test_delete_action_agrees_with_the_noun(agent):
-    OrganisationFactory()
-    response = agent.get(reverse("admin:pacte_organisation_changelist"))
-    assert "Supprimer les structures choisies" in response.content.decode()
+    MembershipFactory()
+    response = agent.get(reverse("admin:pacte_membership_changelist"))
+    assert "Supprimer les appartenances choisies" in response.content.decode()
 
 
 def test_event_filters_have_natural_titles_and_upcoming_first(agent):
@@ -268,12 +268,16 @@ def test_apps_register_their_verbs_and_states():
 def test_every_verb_written_by_the_code_has_a_french_label():
     import pathlib
 
-    root = pathlib.Path(__file__).resolve().parents[2]
+    from pacte.portal import portal_apps
+
     written = set()
-    for path in [*root.glob("pacte/**/*.py"), *root.glob("clubs/**/*.py")]:
-        for line in path.read_text().splitlines():
-            if "verb" in line and "migrations" not in str(path):
-                written |= set(re.findall(r'"([a-z_]+(?:\.[a-z_]+)+)"', line))
+    for app in portal_apps():
+        for path in pathlib.Path(app.path).glob("**/*.py"):
+            if "migrations" in path.parts:
+                continue
+            for line in path.read_text().splitlines():
+                if "verb" in line:
+                    written |= set(re.findall(r'"([a-z_]+(?:\.[a-z_]+)+)"', line))
     assert {"event.publish", "practice.hide", "club.mailing.sent"} <= written
     missing = sorted(verb for verb in written if verb_label(verb) == verb)
     assert not missing, f"verbes sans libellé français : {missing}"
@@ -320,16 +324,18 @@ def test_refusal_outside_the_admin_offers_the_site_ways_back(settings):
 
 
 def test_delete_confirmations_read_naturally(agent):
-    organisation = OrganisationFactory(name="Les Amis du Robec")
-    single = agent.get(reverse("admin:pacte_organisation_delete", args=[organisation.pk]))
+    membership = MembershipFactory(organisation=OrganisationFactory(name="Les Amis du Robec"))
+    single = agent.get(reverse("admin:pacte_membership_delete", args=[membership.pk]))
     text = html.unescape(single.content.decode())
-    assert single.context["title"] == "Supprimer la structure"
-    assert "Voulez-vous vraiment supprimer la structure « Les Amis du Robec » ?" in text
+    assert single.context["title"] == "Supprimer l'appartenance"
+    assert f"Voulez-vous vraiment supprimer l'appartenance « {membership} » ?" in text
     bulk = agent.post(
-        reverse("admin:pacte_organisation_changelist"),
-        {"action": "delete_selected", "_selected_action": [organisation.pk]},
+        reverse("admin:pacte_membership_changelist"),
+        {"action": "delete_selected", "_selected_action": [membership.pk]},
     )
-    assert "Voulez-vous vraiment supprimer les structures choisies ?" in html.unescape(bulk.content.decode())
+    assert "Voulez-vous vraiment supprimer les appartenances choisies ?" in html.unescape(
+        bulk.content.decode()
+    )
     event = EventFactory()
     from pacte.services.registrations import registration_create
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pacte.enums import MembershipRole, RegistrationStatus
-from pacte.models import AuditEntry, Event, Membership, PrivateDocument, Registration
+from pacte.models import AuditEntry, Event, Membership, Organisation, PrivateDocument, Registration
 from pacte.services.errors import RefusedError
 from pacte.services.events import event_delete
 from pacte.services.registrations import registration_create
@@ -324,3 +324,47 @@ def test_document_added_in_the_admin_is_checked_and_audited(agent, staff):
     assert response.status_code == 200
     assert "n'est pas un document accepté" in response.context["adminform"].form.errors["file"][0]
     assert PrivateDocument.objects.count() == 1
+
+
+# --- Organisations ----------------------------------------------------------------------------
+
+
+def test_organisation_edit_and_deactivation_go_through_the_service(agent, staff):
+    organisation = OrganisationFactory(name="Les Amis du Robec")
+    change = reverse("admin:pacte_organisation_change", args=[organisation.pk])
+    agent.post(change, form_data(agent.get(change), name="Les Amis du Cailly", is_active=None))
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.is_active) == ("Les Amis du Cailly", False)
+    assert entry("organisation.update", organisation).data == {"fields": ["name"]}
+    audit = entry("organisation.deactivate", organisation)
+    assert (audit.actor, audit.from_state, audit.to_state) == (staff, "active", "inactive")
+
+
+def test_organisation_added_in_the_admin_is_audited_and_its_logo_cleaned(agent, staff, settings, tmp_path):
+    from tests.clubs.factories import gps_exif, image_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    add = reverse("admin:pacte_organisation_add")
+    response = agent.post(
+        add,
+        form_data(
+            agent.get(add),
+            kind="association",
+            name="Vélo en ville",
+            slug="velo-en-ville",
+            new_logo=image_upload(exif=gps_exif()),
+            **{"memberships-TOTAL_FORMS": "0"},
+        ),
+    )
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(slug="velo-en-ville")
+    assert entry("organisation.create", organisation).actor == staff
+    from PIL import Image
+
+    with Image.open(organisation.logo.path) as logo:
+        assert not logo.getexif()
+
+
+def test_organisations_are_deactivated_not_deleted(agent):
+    organisation = OrganisationFactory()
+    assert agent.post(reverse("admin:pacte_organisation_delete", args=[organisation.pk])).status_code == 403
