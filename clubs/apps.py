@@ -74,14 +74,13 @@ class ClubsConfig(portal.PortalApp):
 
     def ready(self):
         super().ready()
-        from pacte.services.audit import register_states, register_verbs
+        from pacte.services.audit import register_states
         from pacte.services.memberships import register_membership_listener
 
         from .services import club_membership_closed, club_membership_opened
 
         # A membership added or removed anywhere (join button, admin) keeps the clubs' history in step.
         register_membership_listener(added=club_membership_opened, removed=club_membership_closed)
-        register_verbs(self.audit_verbs)
         register_states(self.audit_states)
 
     def home_card(self):

@@ -91,27 +91,32 @@ class Noun:
         self.plural = str(plural or f"{singular}s")
         head = re.split(r"[\s'’-]", self.singular.strip(), maxsplit=1)[0].lower()
         self.feminine = head in FEMININE_HEADS
+        # An inclusive noun ("abonné·e") takes inclusive articles and agreements ("un·e", "ajouté·e").
+        self.inclusive = "·" in head
         # Elision before a vowel or a mute h ("l'événement", "l'historique").
         self.elided = _plain(self.singular[:1]) in set("aeiouyh")
 
     @property
     def indefinite(self) -> str:
-        return f"{'une' if self.feminine else 'un'} {self.singular}"
+        return f"{self._pick('un', 'une', 'un·e')} {self.singular}"
+
+    def _pick(self, masculine: str, feminine: str, inclusive: str) -> str:
+        return inclusive if self.inclusive else feminine if self.feminine else masculine
 
     @property
     def definite(self) -> str:
         if self.elided:
             return f"l'{self.singular}"
-        return f"{'la' if self.feminine else 'le'} {self.singular}"
+        return f"{self._pick('le', 'la', 'le ou la')} {self.singular}"
 
     @property
     def another(self) -> str:
-        return f"{'une autre' if self.feminine else 'un autre'} {self.singular}"
+        return f"{self._pick('un autre', 'une autre', 'un·e autre')} {self.singular}"
 
     @property
     def pronoun(self) -> str:
         """Object pronoun before a verb starting with a consonant ("la modifier")."""
-        return "la" if self.feminine else "le"
+        return self._pick("le", "la", "le ou la")
 
     @property
     def chosen(self) -> str:
@@ -120,6 +125,8 @@ class Noun:
 
     def agree(self, participle: str, plural: bool = False) -> str:
         """ "ajouté" → "ajoutée(s)" for this noun."""
+        if self.inclusive:
+            return participle + ("·es" if plural else "·e")
         return participle + ("e" if self.feminine else "") + ("s" if plural else "")
 
 

@@ -1,5 +1,6 @@
 """The change journal: `audit_log` writes an entry; the registries below give each verb and state
-the French words the journal is read in (the admin's "journal des changements").
+the French words the journal is read in (the admin's "journal des changements"). Apps declare
+their verbs' labels in `PortalApp.audit_verbs`, or register them here with `register_verbs`.
 
 Verbs are "<subject>.<what happened>" ("practice.hide"); states are short codes ("queued", "sent").
 A state label may depend on the subject, since French agrees in gender ("publié" for an event,
@@ -24,12 +25,19 @@ def register_states(labels: dict[str, str]) -> None:
 
 
 def verb_labels() -> dict[str, str]:
-    return dict(_VERB_LABELS)
+    """Every known label: those registered here, then those the apps declare
+    (`PortalApp.audit_verbs`)."""
+    from django.utils.text import capfirst
+
+    from ..portal import audit_verbs
+
+    declared = {verb: capfirst(label) for verb, label in audit_verbs().items()}
+    return {**declared, **_VERB_LABELS}
 
 
 def verb_label(verb: str) -> str:
-    """The verb in French; an unregistered verb shows as is (rather than hiding the entry)."""
-    return _VERB_LABELS.get(verb, verb)
+    """The verb in French; an unknown verb shows as is (rather than hiding the entry)."""
+    return _VERB_LABELS.get(verb) or verb_labels().get(verb, verb)
 
 
 def state_label(state: str, verb: str = "") -> str:

@@ -86,6 +86,7 @@ def test_no_raw_django_wording_on_any_admin_page(agent, model):
         ("thème", "un thème", "le thème", "un autre thème"),
         ("entrée du journal", "une entrée du journal", "l'entrée du journal", "une autre entrée du journal"),
         ("historique d'adhésion", "un historique d'adhésion", "l'historique d'adhésion", None),
+        ("abonné·e", "un·e abonné·e", "l'abonné·e", "un·e autre abonné·e"),
     ],
 )
 def test_nouns_agree_in_gender_and_elide(singular, indefinite, definite, another):
