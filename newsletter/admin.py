@@ -181,6 +181,7 @@ class IssueAdmin(ServiceModelAdmin):
             "can_send": can_send(request.user),
             "schedule_form": schedule_form or ScheduleForm(initial={"scheduled_at": issue.scheduled_at}),
             "running": issue.status == IssueStatus.SENDING,
+            "audience": Subscriber.objects.active().count(),
         }
 
     def sending_view(self, request, pk):

@@ -69,6 +69,16 @@ def test_previews_show_the_issue_as_page_and_as_email(client, world):
     assert "Me désabonner en un clic" in text.content.decode()
 
 
+def test_sending_page_says_how_many_will_receive_it(client, world):
+    issue = IssueFactory()
+    SubscriberFactory()
+    SubscriberFactory()
+    SubscriberFactory(pending=True)
+    world.login(client, "editor")
+    page = client.get(f"/admin/newsletter/issue/{issue.pk}/envoi/").content.decode()
+    assert "aux <strong>2</strong> abonné·es confirmé·es" in page
+
+
 def test_test_send_goes_to_the_editor_only(client, world, django_capture_on_commit_callbacks):
     issue = IssueFactory()
     SectionFactory(issue=issue)
