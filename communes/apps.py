@@ -117,6 +117,18 @@ class CommunesConfig(portal.PortalApp):
 
         communes_erase(user)
 
+    def open_data(self):
+        return [
+            portal.OpenDataFile(
+                title="Actions des communes du PACTE",
+                description="Les actions et expérimentations publiées par les communes du réseau : "
+                "commune et code Insee, thème, statut, dates, budget, partenaires, public touché, "
+                "résultats et nombre de communes qui les ont reprises (« nous aussi »).",
+                url_name="communes:actions_csv",
+                position=60,
+            )
+        ]
+
     def personal_data_sections(self):
         return [
             portal.PageSection(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import network, public, referent
+from .views import network, open_data, public, referent
 
 app_name = "communes"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", public.network_map, name="map"),
     # The fixed prefixes come before the <slug:slug>/ routes, which would swallow them.
     path("actions/", public.action_list, name="actions"),
+    path("actions.csv", open_data.actions_csv, name="actions_csv"),
     path("actions/nouvelle/", referent.action_create_view, name="action_create"),
     path("actions/<int:pk>/", public.action_detail, name="action_detail"),
     path("actions/<int:pk>/modifier/", referent.action_edit, name="action_edit"),

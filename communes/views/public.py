@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from pacte import portal
 from pacte.cache import anonymous_page_cache
+from pacte.htmx import wants_fragment
 from pacte.maps import commune_geometry, commune_map
 from pacte.models import Commune, Event, Membership
 
@@ -31,7 +32,7 @@ def commune_links() -> dict[int, str]:
 
 @login_not_required
 @require_safe
-@anonymous_page_cache(60, query_params=list(MapFilter.base_filters), areas=AREAS)
+@anonymous_page_cache(60, filterset=MapFilter, areas=AREAS)
 def network_map(request):
     map_filter = MapFilter(request.GET or None, queryset=CommuneAction.objects.published())
     per_commune = dict(map_filter.qs.order_by().values_list("commune").annotate(n=Count("id")))
@@ -70,14 +71,16 @@ def network_map(request):
 
 @login_not_required
 @require_safe
-@anonymous_page_cache(60, query_params=[*ActionFilter.base_filters, "page"], areas=AREAS)
+@anonymous_page_cache(60, filterset=ActionFilter, areas=AREAS)
 def action_list(request):
     action_filter = ActionFilter(
         request.GET or None, queryset=CommuneAction.objects.published().for_listing()
     )
     page, query = paginate(request, action_filter.qs)
     context = {"filter": action_filter, "page": page, "actions": page.object_list, "query": query}
-    template = "communes/includes/_action_results.html" if request.htmx else "communes/action_list.html"
+    template = (
+        "communes/includes/_action_results.html" if wants_fragment(request) else "communes/action_list.html"
+    )
     return render(request, template, context)
 
 
