@@ -13,6 +13,7 @@ class AtelierConfig(portal.PortalApp):
     urls = "atelier.urls"
     url_prefix = "atelier/"
     nav = (portal.NavEntry("Atelier des Transitions", "atelier:home", "/atelier/", position=30),)
+    stylesheets = ("css/atelier.css",)
 
     watched_models = (
         "atelier.Venue",
