@@ -118,7 +118,14 @@ class OrganisationPageForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["summary", "description", "email", "phone", "website", "commune", "themes"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+        # Text inputs with an input mode rather than type=email/url: a wrong address typed is shown
+        # back as typed, and a type=url input holding "x" would not be valid HTML.
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "email": forms.TextInput(attrs={"inputmode": "email", "autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "website": forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
+        }
         help_texts = {
             "summary": "Une ou deux phrases, reprises dans les listes.",
             "website": "Adresse complète, par exemple https://exemple.fr.",
@@ -135,6 +142,7 @@ class OrganisationPageForm(forms.ModelForm):
 class InviteForm(forms.Form):
     email = forms.EmailField(
         label="Adresse e-mail",
+        widget=forms.TextInput(attrs={"inputmode": "email", "autocomplete": "off"}),
         help_text="Si la personne a déjà un compte, elle est ajoutée tout de suite ; sinon elle reçoit "
         "une invitation par e-mail pour créer son compte et rejoindre la structure.",
     )

@@ -26,7 +26,7 @@ from django.core.management import call_command
 from django.urls import Resolver404, resolve, reverse
 
 from pacte.demo import DEMO_ACCOUNTS
-from pacte.models import User
+from pacte.models import Organisation, User
 
 ROOT = Path(__file__).resolve().parents[1]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -148,6 +148,8 @@ def _post_with_errors(client, label: str, path: str, data: dict) -> tuple[str, s
     markup = response.content.decode()
     assert response.status_code == 200, (path, response.status_code)
     assert 'class="error"' in markup or 'class="form-errors"' in markup, f"{path} : aucune erreur affichée"
+    # RGAA 11.10: the title says the form came back with errors (layout's title_prefix block).
+    assert "<title>Erreur : " in markup, f"{path} : le titre ne commence pas par « Erreur : »"
     return (f"{label} POST {path} (erreurs)", markup)
 
 
@@ -164,6 +166,24 @@ def _pages_with_errors(client) -> list[tuple[str, str]]:
     if apps.is_installed("clubs"):
         # Checkbox lists, fieldsets and the charter's consent: the richest form's error state.
         pages.append(_post_with_errors(client, "habitante", reverse("clubs:garden_new"), {}))
+    client.force_login(User.objects.get(email="asso@demo.pacte.fr"))
+    organisation = Organisation.objects.editable_by(User.objects.get(email="asso@demo.pacte.fr")).first()
+    pages.append(
+        _post_with_errors(
+            client,
+            "asso",
+            reverse("organisation_manage", args=[organisation.slug]),
+            {"website": "x", "email": "pas une adresse"},
+        )
+    )
+    pages.append(
+        _post_with_errors(client, "asso", reverse("organisation_event_propose", args=[organisation.slug]), {})
+    )
+    pages.append(
+        _post_with_errors(
+            client, "asso", reverse("organisation_members", args=[organisation.slug]), {"email": "x@"}
+        )
+    )
     client.logout()
     return pages
 
