@@ -180,6 +180,7 @@ class Booking(TimeStampedModel):
     )
     checked_in_at = models.DateTimeField("arrivée signalée le", null=True, blank=True)
     cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
+    reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True, editable=False)
     refusal_reason = models.CharField("motif du refus", max_length=300, blank=True)
     event = models.OneToOneField(
         "pacte.Event",

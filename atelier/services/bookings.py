@@ -395,6 +395,36 @@ def bookings_release_no_shows(now=None) -> int:
     return released
 
 
+def bookings_send_reminders(now=None) -> int:
+    """E-mail the association the day before each confirmed booking, with the check-in rule.
+
+    Safe to run twice: each booking is claimed (reminder_sent_at) before its e-mail is queued."""
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    start = timezone.make_aware(datetime.combine(tomorrow, datetime.min.time()))
+    due = Booking.objects.filter(
+        status=BookingStatus.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        organisation__isnull=False,
+        starts_at__gte=start,
+        starts_at__lt=start + timedelta(days=1),
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            claimed = Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            )
+            if not claimed:
+                continue
+            _tell(
+                Booking.objects.select_related("space__venue", "organisation").get(pk=pk),
+                "atelier/booking_reminder",
+            )
+            sent += 1
+    return sent
+
+
 def _tell(booking: Booking, template: str) -> None:
     if booking.organisation_id:
         send_templated_email(

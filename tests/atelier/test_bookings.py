@@ -327,3 +327,38 @@ def test_booking_requests_are_rate_limited(setup, settings):
     book(room, residency, person, at(monday, 9), hours=1)
     book(room, residency, person, at(monday, 11), hours=1)
     assert "attendez" in refusal(room, residency, person, at(monday, 14), hours=1)
+
+
+def test_reminders_the_day_before_once(room, mailoutbox, django_capture_on_commit_callbacks):
+    from atelier.services.bookings import bookings_send_reminders
+
+    residency, person = resident(room)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    due = BookingFactory(
+        space=room,
+        residency=residency,
+        organisation=residency.organisation,
+        starts_at=at(tomorrow, 10),
+        ends_at=at(tomorrow, 12),
+    )
+    BookingFactory(  # cancelled: no reminder
+        space=room,
+        residency=residency,
+        organisation=residency.organisation,
+        starts_at=at(tomorrow, 14),
+        ends_at=at(tomorrow, 15),
+        status=BookingStatus.CANCELLED,
+    )
+    BookingFactory(  # in two days: not yet
+        space=room,
+        residency=residency,
+        organisation=residency.organisation,
+        starts_at=at(tomorrow + timedelta(days=1), 10),
+        ends_at=at(tomorrow + timedelta(days=1), 11),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert bookings_send_reminders() == 1
+        assert bookings_send_reminders() == 0
+    [message] = mailoutbox
+    assert message.to == [person.email] and "Demain à l'Atelier" in message.subject
+    assert due.get_absolute_url() in message.body
