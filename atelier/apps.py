@@ -43,6 +43,11 @@ class AtelierConfig(portal.PortalApp):
             "task": "atelier.tasks.release_no_shows",
             "schedule": crontab(minute="*/5"),
         },
+        # The day before, at 17:00: time enough to cancel a slot the association no longer needs.
+        "atelier-booking-reminders": {
+            "task": "atelier.tasks.send_booking_reminders",
+            "schedule": crontab(hour=17, minute=0),
+        },
     }
     audit_verbs = {
         "atelier.call.open": "appel ouvert",
