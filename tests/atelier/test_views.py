@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from atelier.enums import ApplicationStatus, BookingStatus
-from atelier.models import Application, Booking
+from atelier.models import Application, Booking, Residency
 from tests.atelier.conftest import matrix
 from tests.atelier.factories import ApplicationFactory, BookingFactory, at, next_monday
 
@@ -377,3 +378,62 @@ def test_application_documents_are_private(client, world, role, status):
         world.people["staff"].groups.add(Group.objects.get(name="Gestion de l'Atelier"))
         response = client.get(attachment.get_absolute_url())
         assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+@matrix(anonymous="login", citizen=404, non_resident=302, other_resident=404, resident=404, staff=302)
+def test_submit_application(client, world, role, status):
+    application = ApplicationFactory(call=world.call, organisation=world.non_resident_organisation)
+    world.login(client, role)
+    # The form is incomplete: allowed people are sent back to it (302 then the recap), others 404.
+    response = client.post(reverse("atelier:application_submit", args=[application.pk]))
+    got = status_of(response)
+    if status == 302:
+        assert got == 200 and "Il manque" in response.content.decode()
+    else:
+        assert got == status
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
+
+
+@matrix(anonymous="login", citizen=404, non_resident=404, other_resident=404, resident=302, staff=302)
+def test_accept_rules(client, world, role, status):
+    Residency.objects.filter(pk=world.residency.pk).update(rules_accepted_at=None)
+    person = world.login(client, role)
+    response = client.post(
+        reverse("atelier:accept_rules", args=[world.residency.organisation.slug]), {"accept": "1"}
+    )
+    assert status_of(response) == status
+    world.residency.refresh_from_db()
+    # Only a référent accepts for the association; staff are told so.
+    assert (world.residency.rules_accepted_at is not None) == (role == "resident")
+    assert person is None or (world.residency.rules_accepted_by == person) == (role == "resident")
+
+
+@matrix(anonymous="login", citizen=404, non_resident=404, other_resident=404, resident=302, staff=302)
+def test_check_in(client, world, role, status):
+    start = timezone.now() + timedelta(minutes=5)
+    booking = BookingFactory(
+        space=world.space,
+        residency=world.residency,
+        organisation=world.residency.organisation,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+    world.login(client, role)
+    assert status_of(client.post(reverse("atelier:booking_check_in", args=[booking.pk]))) == status
+    booking.refresh_from_db()
+    assert (booking.checked_in_at is not None) == (status == 302)
+
+
+@matrix(anonymous="login", citizen=404, non_resident=404, other_resident=404, resident=302, staff=302)
+def test_publish_event(client, world, role, status):
+    booking = BookingFactory(
+        space=world.space, residency=world.residency, organisation=world.residency.organisation
+    )
+    world.login(client, role)
+    response = client.post(
+        reverse("atelier:booking_publish", args=[booking.pk]), {"title": "Portes ouvertes"}
+    )
+    assert status_of(response) == status
+    booking.refresh_from_db()
+    assert (booking.event_id is not None) == (status == 302)
