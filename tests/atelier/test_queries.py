@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from atelier.models import Booking
 from tests.atelier.factories import BookingFactory, at, next_monday, resident
 from tests.factories import EventFactory
 
@@ -28,7 +29,9 @@ def _count(client, url, **params):
 def _grow(world, n):
     from pacte.enums import Action
 
-    for i in range(n):
+    # Slots continue after the bookings already made: no two overlap (PostgreSQL refuses it).
+    already = Booking.objects.filter(space=world.space, residency=world.residency).count()
+    for i in range(already, already + n):
         residency, _ = resident(world.space)
         BookingFactory(
             space=world.space,
