@@ -228,6 +228,21 @@ class PracticeForm(forms.Form):
     )
 
 
+class PracticeEditForm(forms.Form):
+    title = PracticeForm.base_fields["title"]
+    text = PracticeForm.base_fields["text"]
+    themes = themes_field()
+
+
+class ModerationForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Il est envoyé à l'auteur si la pratique est masquée, et gardé dans le journal.",
+    )
+
+
 class PracticeReplyForm(forms.Form):
     text = forms.CharField(label="Votre réponse", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
 

@@ -660,9 +660,10 @@ def reports_to_hide() -> int:
 def practice_update(
     *, practice: Practice, title: str, text: str, themes=None, by, reason: str = ""
 ) -> Practice:
-    """An animator of the club (or staff) corrects a practice's wording or themes."""
+    """The author, an animator of the club or staff corrects a practice's wording or themes. A
+    practice hidden by moderation stays hidden: the animators see the correction and decide."""
     practice = Practice.objects.select_for_update().select_related("club").get(pk=practice.pk)
-    _check_animator(club=practice.club, by=by)
+    _check_author_or_animator(practice=practice, by=by)
     changed = [
         name
         for name, value in (("title", title.strip()), ("text", text.strip()))
@@ -686,6 +687,73 @@ def practice_update(
         data={"fields": changed + (["themes"] if themes_changed else [])},
     )
     return practice
+
+
+def _check_author_or_animator(*, practice: Practice, by) -> None:
+    if getattr(by, "pk", None) != practice.author_id and not is_animator(club=practice.club, user=by):
+        raise RefusedError(
+            "Seuls l'auteur de la pratique, les animateurs du club et l'équipe du PACTE peuvent faire cela.",
+            code="not_author",
+        )
+
+
+@transaction.atomic
+def practice_delete(*, practice: Practice, by, reason: str = "") -> None:
+    """The author, an animator or staff deletes a practice, its photos (files after commit),
+    replies, adoptions and reports; the journal keeps its title."""
+    practice = Practice.objects.select_for_update().select_related("club").get(pk=practice.pk)
+    _check_author_or_animator(practice=practice, by=by)
+    files = [
+        (f.storage, f.name) for photo in practice.photos.all() for f in (photo.image, photo.thumbnail) if f
+    ]
+    audit_log(target=practice, verb="practice.delete", by=by, from_state=practice.status, reason=reason)
+    practice.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+
+def _check_reply_author_or_animator(*, reply: PracticeReply, by) -> None:
+    if getattr(by, "pk", None) != reply.author_id and not is_animator(club=reply.practice.club, user=by):
+        raise RefusedError("Seuls l'auteur de la réponse et les animateurs du club peuvent faire cela.")
+
+
+@transaction.atomic
+def practice_reply_update(*, reply: PracticeReply, text: str, by) -> PracticeReply:
+    """The author of a reply (or an animator) corrects it."""
+    reply = PracticeReply.objects.select_for_update().select_related("practice__club").get(pk=reply.pk)
+    _check_reply_author_or_animator(reply=reply, by=by)
+    reply.text = text.strip()
+    reply.full_clean()
+    reply.save(update_fields=["text", "updated_at"])
+    audit_log(target=reply, verb="practice.reply.update", by=by)
+    return reply
+
+
+@transaction.atomic
+def practice_reply_delete(*, reply: PracticeReply, by) -> None:
+    """The author of a reply (or an animator) deletes it."""
+    reply = PracticeReply.objects.select_for_update().select_related("practice__club").get(pk=reply.pk)
+    _check_reply_author_or_animator(reply=reply, by=by)
+    audit_log(target=reply.practice, verb="practice.reply.delete", by=by, data={"reply": reply.pk})
+    reply.delete()
+
+
+def _tell_author(practice: Practice, reason: str) -> None:
+    """The author learns why their practice left public pages, and that they can correct it."""
+    author = practice.author
+    if author is None or not author.is_active or author.anonymised_at:
+        return
+    send_templated_email(
+        to=author.email,
+        template="club_practice_hidden",
+        context={
+            "user": author,
+            "practice": practice,
+            "club": practice.club,
+            "reason": reason,
+            "edit_url": settings.SITE_URL
+            + reverse("clubs:practice_edit", args=[practice.club.slug, practice.pk]),
+        },
+    )
 
 
 @transaction.atomic
@@ -741,6 +809,10 @@ def practice_report(*, practice: Practice, reporter, reason: str, by) -> Practic
         to_state=PracticeStatus.REPORTED,
         reason=f"{distinct_reporters} signalements",
     )
+    _tell_author(
+        practice,
+        f"{distinct_reporters} personnes l'ont signalée ; les animateurs du club vont la relire.",
+    )
     animators = Membership.objects.referents().filter(organisation_id=practice.club.organisation_id)
     emails = list(animators.filter(user__is_active=True).values_list("user__email", flat=True))
     if emails:
@@ -784,6 +856,8 @@ def _moderate(
         resolved_at=timezone.now(), resolved_by=by, resolution=to_state, updated_at=timezone.now()
     )
     audit_log(target=practice, verb=verb, by=by, from_state=previous, to_state=to_state, reason=reason)
+    if to_state == PracticeStatus.HIDDEN:
+        _tell_author(practice, reason or "Les animateurs du club l'ont masquée.")
     return practice
 
 

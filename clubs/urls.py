@@ -26,6 +26,13 @@ urlpatterns = [
     path("<slug:slug>/pratiques/<int:pk>/repondre/", practices.practice_reply, name="practice_reply"),
     path("<slug:slug>/pratiques/<int:pk>/signaler/", practices.practice_report_view, name="practice_report"),
     path("<slug:slug>/pratiques/<int:pk>/moderer/", practices.practice_moderate, name="practice_moderate"),
+    path("<slug:slug>/pratiques/<int:pk>/modifier/", practices.practice_edit, name="practice_edit"),
+    path("<slug:slug>/pratiques/<int:pk>/supprimer/", practices.practice_delete_view, name="practice_delete"),
+    path(
+        "<slug:slug>/pratiques/<int:pk>/reponses/<int:reply>/modifier/",
+        practices.practice_reply_edit,
+        name="practice_reply_edit",
+    ),
     path(
         "<slug:slug>/pratiques/<int:pk>/reponses/moderer/",
         practices.practice_reply_moderate,

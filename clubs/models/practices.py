@@ -40,6 +40,14 @@ class PracticeQuerySet(models.QuerySet):
             | Q(pk__in=Practice.objects.filter(_animator_q(user)).values("pk"))
         )
 
+    def editable_by(self, user):
+        """Practices `user` may correct or delete: their own, and those of the clubs they animate."""
+        if not user.is_authenticated:
+            return self.none()
+        if acts_as_staff(user):
+            return self
+        return self.filter(Q(author=user) | Q(pk__in=Practice.objects.filter(_animator_q(user)).values("pk")))
+
     def moderatable_by(self, user):
         if not user.is_authenticated:
             return self.none()

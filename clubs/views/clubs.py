@@ -12,6 +12,7 @@ from pacte.models import Event, ExchangeNetwork, Membership, Topic, User
 from pacte.permissions import acts_as_staff
 from pacte.views.helpers import action_service
 
+from ..enums import PracticeStatus
 from ..filters import ClubFilter
 from ..models import Club, ClubMembershipRecord, Practice
 from ..services import (
@@ -84,6 +85,12 @@ def club_detail(request, slug):
         or acts_as_staff(user),
         "receives_mailings": record.receives_mailings if record else True,
     }
+    if context["is_animator"]:
+        # What waits for the animators, on the page they open most (two counts, for them only).
+        context["todo_reported"] = Practice.objects.filter(club=club, status=PracticeStatus.REPORTED).count()
+        context["todo_attendance"] = (
+            Event.objects.filter(organiser=organisation).awaiting_attendance().count()
+        )
     return render(request, "clubs/club_detail.html", context)
 
 

@@ -94,7 +94,8 @@ def test_one_report_does_not_hide_a_practice_and_restored_practices_stay_restore
             practice_report(practice=practice, reporter=person, reason="Publicité", by=person)
     practice.refresh_from_db()
     assert practice.status == PracticeStatus.REPORTED
-    assert len(mailoutbox) == 1  # the animators are told once, when it leaves public pages
+    # The animators are told once, when it leaves public pages; so is its author, with the reason.
+    assert sorted(m.to[0] == practice.author.email for m in mailoutbox) == [False, True]
 
     practice_restore(practice=practice, by=lead)
     # The same three people cannot hide it again, and a fourth alone does not.

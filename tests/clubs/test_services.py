@@ -266,8 +266,12 @@ def test_report_takes_practice_off_and_tells_animators(django_capture_on_commit_
     practice.refresh_from_db()
     assert practice.status == PracticeStatus.REPORTED
     assert not Practice.objects.visible().exists()
-    assert [m.to for m in mailoutbox] == [[lead.email]]
-    assert "Publicité" in mailoutbox[0].body and "3 personnes" in mailoutbox[0].body
+    to_animators = [m for m in mailoutbox if m.to == [lead.email]]
+    assert len(to_animators) == 1
+    assert "Publicité" in to_animators[0].body and "3 personnes" in to_animators[0].body
+    # The author learns why, with the link to correct it.
+    (to_author,) = [m for m in mailoutbox if m.to == [practice.author.email]]
+    assert "3 personnes l'ont signalée" in to_author.body and "/modifier/" in to_author.body
     assert report.resolved_at is None
     entry = AuditEntry.objects.for_object(practice).get(verb="practice.reported")
     assert (entry.from_state, entry.to_state) == ("published", "reported")

@@ -360,7 +360,10 @@ def test_report_takes_the_practice_off_public_pages(client, world, settings):
     # The animator restores it from the moderation queue.
     client.force_login(world.people["animator"])
     assert "Publicité" in client.get(url("manage", world.club)).content.decode()
-    client.post(url("practice_moderate", world.club, practice.pk), {"action": "restore", "next": "manage"})
+    client.post(
+        url("practice_moderate", world.club, practice.pk),
+        {"action": "restore", "next": "manage", "reason": "Relue : rien à redire."},
+    )
     client.logout()
     assert "Pratique douteuse" in client.get("/clubs/pratiques/").content.decode()
     assert PracticeReport.objects.get().resolution == PracticeStatus.PUBLISHED
@@ -370,7 +373,9 @@ def test_report_takes_the_practice_off_public_pages(client, world, settings):
 def test_practice_moderation(client, world, role, status):
     practice = PracticeFactory(club=world.club)
     world.login(client, role)
-    response = client.post(url("practice_moderate", world.club, practice.pk), {"action": "hide"})
+    response = client.post(
+        url("practice_moderate", world.club, practice.pk), {"action": "hide", "reason": "Hors sujet."}
+    )
     assert response.status_code == status
     practice.refresh_from_db()
     assert (practice.status == PracticeStatus.HIDDEN) == (role in ("animator", "staff"))
@@ -606,3 +611,91 @@ def test_reading_pages_answer_head(client, world):
         response = client.head(path)
         assert (response.status_code, response.content) == (200, b""), path
     assert client.head(url("join", world.club)).status_code == 405
+
+
+# --- Moderation as Decidim does it, and authors' own corrections ------------------------------
+
+
+def test_moderation_asks_for_a_reason_on_a_confirmation_page_and_tells_the_author(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    practice = PracticeFactory(club=world.club, reported=True)
+    client.force_login(world.people["animator"])
+    detail = client.get(practice.get_absolute_url()).content.decode()
+    # On a reported practice, "Masquer" is the primary action; "Rétablir" is secondary.
+    assert (
+        'class="button button-small" href="'
+        + url("practice_moderate", world.club, practice.pk)
+        + '?action=hide"'
+        in detail
+    )
+    confirm = client.get(url("practice_moderate", world.club, practice.pk), {"action": "hide"})
+    assert confirm.status_code == 200 and "Motif" in confirm.content.decode()
+    empty = client.post(url("practice_moderate", world.club, practice.pk), {"action": "hide", "reason": ""})
+    assert empty.status_code == 200 and "Erreur : " in empty.content.decode()
+    practice.refresh_from_db()
+    assert practice.status == PracticeStatus.REPORTED
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url("practice_moderate", world.club, practice.pk), {"action": "hide", "reason": "Publicité."}
+        )
+    practice.refresh_from_db()
+    assert practice.status == PracticeStatus.HIDDEN
+    (to_author,) = [m for m in mailoutbox if m.to == [practice.author.email]]
+    assert "Publicité." in to_author.body
+
+
+@matrix(anonymous=302, non_member=404, member=404, other_animator=404, animator=302, staff=302)
+def test_practice_edit_by_others(client, world, role, status):
+    practice = PracticeFactory(club=world.club, title="Titre d'origine")
+    world.login(client, role)
+    response = client.post(
+        url("practice_edit", world.club, practice.pk), {"title": "Corrigé", "text": "Texte"}
+    )
+    assert response.status_code == status
+    practice.refresh_from_db()
+    assert (practice.title == "Corrigé") == (role in ("animator", "staff"))
+
+
+def test_author_corrects_and_deletes_their_hidden_practice(client, world):
+    practice = PracticeFactory(club=world.club, hidden=True, title="Ma pratique")
+    client.force_login(practice.author)
+    page = client.get(practice.get_absolute_url()).content.decode()
+    assert url("practice_edit", world.club, practice.pk) in page
+    assert client.get(url("practice_edit", world.club, practice.pk)).status_code == 200
+    bad = client.post(url("practice_edit", world.club, practice.pk), {"title": "", "text": "Gardé tel quel"})
+    assert bad.status_code == 200 and "Gardé tel quel" in bad.content.decode()
+    client.post(
+        url("practice_edit", world.club, practice.pk), {"title": "Ma pratique corrigée", "text": "Mieux"}
+    )
+    practice.refresh_from_db()
+    assert practice.title == "Ma pratique corrigée" and practice.status == PracticeStatus.HIDDEN
+    assert client.get(url("practice_delete", world.club, practice.pk)).status_code == 200
+    assert client.post(url("practice_delete", world.club, practice.pk)).status_code == 302
+    assert not type(practice).objects.filter(pk=practice.pk).exists()
+
+
+def test_reply_author_corrects_then_deletes_their_reply_and_others_cannot(client, world):
+    practice = PracticeFactory(club=world.club)
+    reply = PracticeReply.objects.create(practice=practice, author=world.people["member"], text="Premier jet")
+    edit = reverse("clubs:practice_reply_edit", args=[world.club.slug, practice.pk, reply.pk])
+    world.login(client, "non_member")
+    assert client.post(edit, {"text": "Piraté"}).status_code == 404
+    world.login(client, "member")
+    assert "Modifier ou supprimer" in client.get(practice.get_absolute_url()).content.decode()
+    client.post(edit, {"text": "Version corrigée"})
+    reply.refresh_from_db()
+    assert reply.text == "Version corrigée"
+    client.post(edit, {"action": "delete"})
+    assert not PracticeReply.objects.filter(pk=reply.pk).exists()
+
+
+def test_club_page_shows_animators_what_waits_and_keeps_leaving_out_of_the_way(client, world):
+    PracticeFactory(club=world.club, reported=True)
+    client.force_login(world.people["animator"])
+    body = client.get(world.club.get_absolute_url()).content.decode()
+    assert "<strong>1</strong> pratique signalée" in body
+    assert '<details class="leave-club">' in body
+    assert body.index("Vous animez ce club") < body.index("Quitter le club")
+    client.force_login(world.people["member"])
+    assert "pratique signalée" not in client.get(world.club.get_absolute_url()).content.decode()
