@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     # (pacte/portal.py). Removing a line removes the app from the portal.
     "clubs",
     "atelier",
+    "associations",
     "newsletter",
     "communes",
 ]

@@ -1,0 +1,162 @@
+from celery.schedules import crontab
+
+from pacte import portal
+
+
+class AssociationsConfig(portal.PortalApp):
+    """Action 3: the Relais COP21 label, the yearly subsidy campaigns, their instruction, payments
+    and bilans, and the grants published as open data.
+
+    Action 4 (the relais network) will be the `associations.reseau` sub-package of this app.
+    """
+
+    name = "associations"
+    verbose_name = "Associations Relais COP21"
+
+    urls = "associations.urls"
+    url_prefix = "associations/"
+    nav = (portal.NavEntry("Associations", "associations:directory", "/associations/", position=30),)
+    watched_models = (
+        "associations.RelaisLabel",
+        "associations.Campaign",
+        "associations.SubsidyApplication",
+        "associations.Payment",
+    )
+    staff_permissions = {
+        "DACTE administration": "all",
+        "Instruction des subventions": "all",
+        "Lecture des indicateurs": ["view_relaislabel", "view_campaign", "view_subsidyapplication"],
+    }
+    audit_verbs = {
+        "label.request": "Demande de label",
+        "label.grant": "Label accordé",
+        "label.refuse": "Label refusé",
+        "label.remind": "Rappel d'expiration du label",
+        "campaign.create": "Campagne créée",
+        "campaign.update": "Campagne modifiée",
+        "campaign.publish": "Campagne publiée",
+        "application.start": "Dossier ouvert",
+        "application.save": "Brouillon enregistré",
+        "application.document_add": "Pièce ajoutée",
+        "application.document_remove": "Pièce retirée",
+        "application.submit": "Dossier déposé",
+        "application.resubmit": "Dossier corrigé et redéposé",
+        "application.take_up": "Dossier pris en instruction",
+        "application.request_correction": "Correction demandée",
+        "application.accept": "Subvention accordée",
+        "application.refuse": "Demande refusée",
+        "application.dismiss": "Dossier classé sans suite",
+        "application.sign_convention": "Convention signée",
+        "application.paid": "Subvention versée",
+        "payment.record": "Versement enregistré",
+        "application.request_bilan": "Bilan attendu",
+        "bilan.save": "Bilan enregistré",
+        "bilan.photo_add": "Photo ajoutée au bilan",
+        "bilan.submit": "Bilan déposé",
+        "bilan.accept": "Bilan validé, dossier clôturé",
+        "bilan.request_correction": "Correction du bilan demandée",
+        "bilan.remind": "Rappel du bilan",
+        "message.post": "Message",
+        "note.add": "Note privée",
+        "organisation.identifiers": "Identifiants de l'association modifiés",
+    }
+    beat_schedule = {
+        "associations-label-reminders": {
+            "task": "associations.tasks.send_label_reminders",
+            "schedule": crontab(hour=8, minute=30),
+            "options": {"expires": 60 * 60},
+        },
+        "associations-bilan-reminders": {
+            "task": "associations.tasks.send_bilan_reminders",
+            "schedule": crontab(hour=8, minute=45),
+            "options": {"expires": 60 * 60},
+        },
+    }
+
+    def home_card(self):
+        return portal.HomeCard(
+            action="associations",
+            number=3,
+            title="Associations Relais COP21",
+            text="Le label Relais COP21, les campagnes de subvention annuelles et le bilan des actions.",
+            url_name="associations:directory",
+        )
+
+    def key_figures(self):
+        from .services.label import labelled_organisations
+
+        count = labelled_organisations().count()
+        return [portal.KeyFigure(count, "association Relais COP21", "associations Relais COP21", 40)]
+
+    def my_space_sections(self, request):
+        from .views.my_space import my_space_section
+
+        section = my_space_section(request)
+        return [section] if section else []
+
+    def export_personal_data(self, user):
+        from .services.personal_data import associations_export
+
+        return {"associations": associations_export(user)}
+
+    def erase_personal_data(self, user):
+        from .services.personal_data import associations_erase
+
+        associations_erase(user)
+
+    def metrics(self):
+        from .indicators import METRICS
+
+        return METRICS
+
+    def seed_demo(self, stdout=None):
+        from .demo import seed_associations
+
+        seed_associations(stdout)
+
+    def seed_scale(self, scale, stdout=None):
+        from .demo import seed_associations_scale
+
+        seed_associations_scale(scale, stdout)
+
+    def organisation_url(self, organisation):
+        from django.urls import reverse
+
+        # Every association has its page here (with the badge when labelled); no query needed.
+        return (
+            reverse("associations:detail", args=[organisation.slug])
+            if organisation.kind == "association"
+            else None
+        )
+
+    def admin_todo(self, request):
+        from .admin.board import board_todo
+
+        return board_todo(request)
+
+    def open_data(self):
+        return [
+            portal.OpenDataFile(
+                title="Subventions aux associations Relais COP21",
+                description="Les subventions accordées par la Métropole aux associations Relais COP21 "
+                "dont la convention est signée : bénéficiaire, objet, montant, décision, versements.",
+                url_name="associations:grants_csv",
+                format="CSV",
+                schema="SCDL subventions 2.0.2",
+                position=20,
+            )
+        ]
+
+    def personal_data_sections(self):
+        return [
+            portal.PageSection(
+                title="Associations Relais COP21 : label et subventions",
+                template="associations/includes/_personal_data.html",
+                position=30,
+            )
+        ]
+
+    def organisation_sections(self, request, organisation):
+        from .views.sections import organisation_sections
+
+        return organisation_sections(request, organisation)

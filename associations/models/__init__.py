@@ -1,0 +1,36 @@
+"""Action 3's models: the Relais COP21 label, the yearly subsidy campaigns, the applications with
+their actions, budget, documents, messages, notes and payments, and the bilan that closes them.
+
+Action 4 (the relais network) will live in its own sub-package, `associations/reseau/`.
+"""
+
+from .applications import (
+    ApplicationDocument,
+    ApplicationMessage,
+    BudgetLine,
+    InstructorNote,
+    Payment,
+    PlannedAction,
+    SubsidyApplication,
+)
+from .bilans import Bilan, BilanParticipation, BilanPhoto
+from .campaigns import Campaign, CampaignDocument, CampaignQuestion
+from .label import CHARTER_VERSION, RelaisLabel
+
+__all__ = [
+    "CHARTER_VERSION",
+    "ApplicationDocument",
+    "ApplicationMessage",
+    "Bilan",
+    "BilanParticipation",
+    "BilanPhoto",
+    "BudgetLine",
+    "Campaign",
+    "CampaignDocument",
+    "CampaignQuestion",
+    "InstructorNote",
+    "Payment",
+    "PlannedAction",
+    "RelaisLabel",
+    "SubsidyApplication",
+]

@@ -1,0 +1,172 @@
+"""Public pages: the directory of Relais COP21 associations and their page, the charter, the
+campaigns, the funded programmes and the grants as SCDL open data."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Prefetch, Sum
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from pacte.cache import anonymous_page_cache
+from pacte.enums import OrganisationKind
+from pacte.maps import commune_map
+from pacte.models import Event, Organisation, Theme
+from pacte.models.organisations import referent_q
+
+from ..enums import GRANTED_STATUSES
+from ..filters import AssociationFilter
+from ..models import Campaign, RelaisLabel, SubsidyApplication
+from ..services.applications import campaign_refusal
+from ..services.label import labelled_organisations
+from ..services.open_data import scdl_csv
+from .common import AREAS, paginate
+
+
+def _directory_queryset():
+    today = timezone.localdate()
+    return (
+        labelled_organisations(today)
+        .select_related("commune")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("position", "name")))
+        .order_by("name")
+    )
+
+
+@login_not_required
+@require_GET
+@anonymous_page_cache(60, query_params=[*AssociationFilter.base_filters, "page"], areas=AREAS)
+def directory(request):
+    association_filter = AssociationFilter(request.GET or None, queryset=_directory_queryset())
+    page, query = paginate(request, association_filter.qs)
+    context = {"filter": association_filter, "page": page, "associations": page.object_list, "query": query}
+    if request.htmx:
+        return render(request, "associations/includes/_directory_results.html", context)
+    per_commune = dict(
+        labelled_organisations()
+        .exclude(commune=None)
+        .order_by()
+        .values_list("commune")
+        .annotate(n=Count("id"))
+    )
+    context["association_map"] = commune_map(
+        per_commune,
+        title="Carte des associations Relais COP21 par commune",
+        description="Nombre d'associations labellisées Relais COP21 dans chacune des 71 communes "
+        "de la Métropole Rouen Normandie.",
+        unit=("association", "associations"),
+        map_id="carte-associations",
+    )
+    context["campaign"] = Campaign.objects.published().order_by("-year").first()
+    return render(request, "associations/directory.html", context)
+
+
+@login_not_required
+@require_GET
+@anonymous_page_cache(60, areas=AREAS)
+def association_detail(request, slug):
+    queryset = (
+        Organisation.objects.active().filter(kind=OrganisationKind.ASSOCIATION).select_related("commune")
+    )
+    organisation = get_object_or_404(queryset, slug=slug)
+    label = RelaisLabel.objects.current().filter(organisation=organisation).order_by("-valid_until").first()
+    context = {
+        "organisation": organisation,
+        "label": label,
+        "themes": list(organisation.themes.all()),
+        "events": list(Event.objects.published().upcoming().filter(organiser=organisation).for_listing()[:6]),
+        "programmes": list(
+            SubsidyApplication.objects.filter(organisation=organisation, status__in=GRANTED_STATUSES)
+            .select_related("campaign")
+            .order_by("-campaign__year")
+        ),
+        "is_referent": request.user.is_authenticated
+        and Organisation.objects.filter(pk=organisation.pk).filter(referent_q(request.user)).exists(),
+    }
+    return render(request, "associations/association_detail.html", context)
+
+
+@login_not_required
+@require_GET
+@anonymous_page_cache(3600, areas=AREAS)
+def charter(request):
+    return render(request, "associations/charter.html")
+
+
+@login_not_required
+@require_GET
+@anonymous_page_cache(60, query_params=["annee", "page"], areas=AREAS)
+def funded_programmes(request):
+    granted = SubsidyApplication.objects.filter(status__in=GRANTED_STATUSES)
+    years = list(granted.order_by("-campaign__year").values_list("campaign__year", flat=True).distinct())
+    year = request.GET.get("annee")
+    if year and year.isdigit() and int(year) in years:
+        granted = granted.filter(campaign__year=int(year))
+    else:
+        year = None
+    totals = granted.aggregate(total=Sum("granted_amount"), count=Count("id"))
+    page, query = paginate(
+        request,
+        granted.select_related("campaign", "organisation", "organisation__commune").order_by(
+            "-campaign__year", "organisation__name"
+        ),
+    )
+    return render(
+        request,
+        "associations/funded_programmes.html",
+        {
+            "page": page,
+            "programmes": page.object_list,
+            "query": query,
+            "years": years,
+            "year": year,
+            "totals": totals,
+        },
+    )
+
+
+@login_not_required
+@require_GET
+@anonymous_page_cache(600, areas=AREAS)
+def grants_csv(request):
+    response = HttpResponse(scdl_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="subventions-relais-cop21-scdl.csv"'
+    return response
+
+
+@login_not_required
+@require_GET
+def campaign_detail(request, year):
+    """The campaign's rules; a signed-in référent sees, for each association, whether it may apply
+    and why not (only labelled associations may, while the campaign is open)."""
+    campaign = get_object_or_404(
+        Campaign.objects.published().prefetch_related("required_documents", "questions"), year=year
+    )
+    mine = []
+    if request.user.is_authenticated:
+        organisations = (
+            Organisation.objects.active()
+            .filter(kind=OrganisationKind.ASSOCIATION)
+            .filter(referent_q(request.user))
+            .distinct()
+            .order_by("name")
+        )
+        existing = dict(
+            SubsidyApplication.objects.filter(campaign=campaign, organisation__in=organisations).values_list(
+                "organisation_id", "pk"
+            )
+        )
+        for organisation in organisations:
+            mine.append(
+                {
+                    "organisation": organisation,
+                    "application_id": existing.get(organisation.pk),
+                    "refusal": campaign_refusal(campaign, organisation),
+                }
+            )
+    refusal = None if mine else campaign_refusal(campaign, None)
+    return render(
+        request,
+        "associations/campaign_detail.html",
+        {"campaign": campaign, "mine": mine, "refusal": refusal, "is_open": campaign.is_open()},
+    )
