@@ -119,16 +119,6 @@ class AssociationsConfig(portal.PortalApp):
 
         seed_associations_scale(scale, stdout)
 
-    def organisation_url(self, organisation):
-        from django.urls import reverse
-
-        # Every association has its page here (with the badge when labelled); no query needed.
-        return (
-            reverse("associations:detail", args=[organisation.slug])
-            if organisation.kind == "association"
-            else None
-        )
-
     def admin_todo(self, request):
         from .admin.board import board_todo
 

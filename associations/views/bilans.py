@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.services.errors import RefusedError
 
@@ -44,7 +44,7 @@ def _bilan_forms(application, post=None):
     return form, formset
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def bilan(request, pk):
     application = editable_application(request, pk)
     if application.status not in BILAN_OPEN_STATUSES:
@@ -130,7 +130,7 @@ def bilan_photo(request, pk):
     return redirect("associations:bilan", pk=pk)
 
 
-@require_GET
+@require_safe
 def bilan_photo_file(request, pk, photo_pk, size):
     """A bilan photo, for the association's référents and the instructors only."""
     application = visible_application(request, pk)

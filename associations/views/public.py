@@ -4,9 +4,9 @@ campaigns, the funded programmes and the grants as SCDL open data."""
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Prefetch, Sum
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from pacte.cache import anonymous_page_cache
 from pacte.enums import OrganisationKind
@@ -34,7 +34,7 @@ def _directory_queryset():
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, query_params=[*AssociationFilter.base_filters, "page"], areas=AREAS)
 def directory(request):
     association_filter = AssociationFilter(request.GET or None, queryset=_directory_queryset())
@@ -62,7 +62,7 @@ def directory(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, areas=AREAS)
 def association_detail(request, slug):
     queryset = (
@@ -70,6 +70,9 @@ def association_detail(request, slug):
     )
     organisation = get_object_or_404(queryset, slug=slug)
     label = RelaisLabel.objects.current().filter(organisation=organisation).order_by("-valid_until").first()
+    if label is None:
+        # Only labelled associations are in the directory; the others have the kernel's page.
+        return redirect("organisation_detail", slug=organisation.slug)
     context = {
         "organisation": organisation,
         "label": label,
@@ -87,14 +90,14 @@ def association_detail(request, slug):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(3600, areas=AREAS)
 def charter(request):
     return render(request, "associations/charter.html")
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(60, query_params=["annee", "page"], areas=AREAS)
 def funded_programmes(request):
     granted = SubsidyApplication.objects.filter(status__in=GRANTED_STATUSES)
@@ -126,7 +129,7 @@ def funded_programmes(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 @anonymous_page_cache(600, areas=AREAS)
 def grants_csv(request):
     response = HttpResponse(scdl_csv(), content_type="text/csv; charset=utf-8")
@@ -135,7 +138,7 @@ def grants_csv(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def campaign_detail(request, year):
     """The campaign's rules; a signed-in référent sees, for each association, whether it may apply
     and why not (only labelled associations may, while the campaign is open)."""

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.enums import OrganisationKind
 from pacte.models import AuditEntry, Organisation
@@ -62,7 +62,7 @@ def _apply_errors(form, errors: ValidationError) -> None:
 # --- The association's space ------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def association_space(request, slug):
     organisation = my_association(request, slug)
     labels = list(RelaisLabel.objects.filter(organisation=organisation).order_by("-created_at")[:5])
@@ -93,7 +93,7 @@ def association_space(request, slug):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def label_request_view(request, slug):
     organisation = my_association(request, slug)
     if RelaisLabel.objects.filter(organisation=organisation, status=LabelStatus.REQUESTED).exists():
@@ -194,7 +194,7 @@ def _programme_initial(application):
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def application_step(request, pk, step):
     if step not in STEP_NAMES:
         return redirect("associations:application_step", pk=pk, step="programme")
@@ -352,7 +352,7 @@ def document_remove(request, pk, document_pk):
     return redirect("associations:application_step", pk=pk, step="documents")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def application_submit_view(request, pk):
     application = editable_application(request, pk)
     if not application.is_editable:
@@ -394,7 +394,7 @@ def application_submit_view(request, pk):
 # --- The file, its messages -------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def application_detail(request, pk):
     return _render_detail(request, visible_application(request, pk), MessageForm())
 

@@ -54,8 +54,8 @@ def test_expired_label_leaves_the_directory(client, world):
     world.association.relais_labels.update(valid_until=timezone.localdate() - timedelta(days=1))
     body = client.get("/associations/").content.decode()
     assert "Les Jardins du Mont" not in body
-    page = client.get("/associations/jardins-du-mont/").content.decode()
-    assert "pas (ou plus) labellisée" in page
+    response = client.get("/associations/jardins-du-mont/")
+    assert response.status_code == 302 and response.url == "/structures/jardins-du-mont/"
 
 
 @matrix(anonymous=200, other_referent=200, member=200, referent=200, instructor=200, other_staff=200)
@@ -305,3 +305,10 @@ def test_my_space_section_for_referents_only(client, world):
 
 def test_people_reached_in_bilan_use_real_communes(world):
     assert commune("rouen").name == "Rouen"
+
+
+def test_organisation_page_shows_the_label_and_funded_programmes(client, world):
+    funded = paid(world.people["instructor"], organisation=world.other, campaign=world.campaign)
+    body = client.get(f"/structures/{world.other.slug}/").content.decode()
+    assert "Relais COP21" in body and funded.title in body
+    assert f"/associations/{world.other.slug}/" in body
