@@ -15,6 +15,7 @@ from pacte.validators import validate_siret
 from .enums import EXPENSE_CATEGORIES, INCOME_CATEGORIES, BudgetCategory, TargetPublic
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+BLANK = [("", "Choisir…")]
 DOCUMENT_HELP = "PDF, Word, Excel, PowerPoint ou OpenDocument, 10 Mo au plus."
 MAX_AMOUNT = Decimal("1000000")
 
@@ -151,9 +152,10 @@ class ProgrammeForm(forms.Form):
         return data
 
 
+# Selects of repeatable rows start blank: an untouched extra row must not count as filled.
 class PlannedActionForm(forms.Form):
     title = forms.CharField(label="Intitulé de l'action", max_length=200)
-    public = forms.ChoiceField(label="Public", choices=TargetPublic.choices)
+    public = forms.ChoiceField(label="Public", choices=BLANK + TargetPublic.choices)
     expected_participants = forms.IntegerField(
         label="Participants attendus",
         validators=[MinValueValidator(1), MaxValueValidator(100_000)],
@@ -179,6 +181,7 @@ class BudgetLineForm(forms.Form):
     category = forms.ChoiceField(
         label="Poste",
         choices=[
+            *BLANK,
             ("Dépenses", [(value, BudgetCategory(value).label) for value in EXPENSE_CATEGORIES]),
             ("Recettes", [(value, BudgetCategory(value).label) for value in INCOME_CATEGORIES]),
         ],
@@ -189,12 +192,16 @@ class BudgetLineForm(forms.Form):
 
 class _BaseFormSet(forms.BaseFormSet):
     def rows(self) -> list[dict]:
-        """The filled rows that are not marked for deletion."""
-        return [
-            {key: value for key, value in form.cleaned_data.items() if key != "DELETE"}
-            for form in self.forms
-            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
+        """The rows to keep: every existing row (changed or not) and the extra rows filled in,
+        except those marked for deletion."""
+        kept = []
+        for index, form in enumerate(self.forms):
+            existing = index < self.initial_form_count()
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            if existing or form.has_changed():
+                kept.append({key: value for key, value in form.cleaned_data.items() if key != "DELETE"})
+        return kept
 
 
 PlannedActionFormSet = forms.formset_factory(
@@ -305,8 +312,10 @@ class BilanForm(forms.Form):
 
 
 class ParticipationForm(forms.Form):
-    public = forms.ChoiceField(label="Public", choices=TargetPublic.choices)
-    commune = forms.ModelChoiceField(label="Commune", queryset=Commune.objects.order_by("name"))
+    public = forms.ChoiceField(label="Public", choices=BLANK + TargetPublic.choices)
+    commune = forms.ModelChoiceField(
+        label="Commune", queryset=Commune.objects.order_by("name"), empty_label="Choisir…"
+    )
     participants = forms.IntegerField(
         label="Participants",
         validators=[MinValueValidator(1), MaxValueValidator(100_000)],

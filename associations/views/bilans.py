@@ -104,7 +104,6 @@ def bilan(request, pk):
             "missing": list(missing.values()),
             "photos": list(application.bilan.photos.all()) if hasattr(application, "bilan") else [],
         },
-        status=400 if post is not None else 200,
     )
 
 

@@ -387,7 +387,6 @@ def application_submit_view(request, pk):
             "themes": list(application.themes.all()),
             "documents": list(application.documents.select_related("document", "requirement")),
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -451,4 +450,4 @@ def application_message(request, pk):
             messages.success(request, "Message envoyé à l'instruction.")
             return redirect(reverse("associations:application_detail", args=[pk]) + "#messagerie")
     # What was typed stays in the form, with the reason next to it.
-    return _render_detail(request, application, form, status=400)
+    return _render_detail(request, application, form)

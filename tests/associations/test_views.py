@@ -214,7 +214,7 @@ def test_referent_fills_a_draft_step_by_step_and_sees_what_is_missing(client, wo
     # Submitting says what is missing, at the top and next to the fields.
     response = client.post(reverse("associations:application_submit", args=[application.pk]))
     body = response.content.decode()
-    assert response.status_code == 400 and "Le dossier ne peut pas encore être déposé" in body
+    assert response.status_code == 200 and "Le dossier ne peut pas encore être déposé" in body
     assert "Décrivez au moins une action prévue." in body and "Joignez le document" in body
     response = client.get(step + "?verifier=1")
     body = response.content.decode()
@@ -240,7 +240,7 @@ def test_referent_writes_to_the_instruction_and_typed_text_survives_an_error(cli
     client.force_login(world.people["referent"])
     url = reverse("associations:application_message", args=[world.application.pk])
     response = client.post(url, {"body": "Voici le RIB.", "attachment": SimpleUploadedFile("x.pdf", b"nope")})
-    assert response.status_code == 400 and "Voici le RIB." in response.content.decode()
+    assert response.status_code == 200 and "Voici le RIB." in response.content.decode()
     response = client.post(url, {"body": "Voici le RIB.", "attachment": pdf()})
     assert response.status_code == 302 and world.application.messages.get().body == "Voici le RIB."
     client.force_login(world.people["member"])
@@ -312,3 +312,26 @@ def test_organisation_page_shows_the_label_and_funded_programmes(client, world):
     body = client.get(f"/structures/{world.other.slug}/").content.decode()
     assert "Relais COP21" in body and funded.title in body
     assert f"/associations/{world.other.slug}/" in body
+
+
+def test_untouched_extra_rows_are_ignored(client, world):
+    world.application.status = S.CORRECTION
+    world.application.save()
+    client.force_login(world.people["referent"])
+    url = reverse("associations:application_step", args=[world.application.pk, "budget"])
+    form = client.get(url).context["formset"]
+    data = {
+        "budget-TOTAL_FORMS": str(form.total_form_count()),
+        "budget-INITIAL_FORMS": str(form.initial_form_count()),
+    }
+    data["budget-MIN_NUM_FORMS"], data["budget-MAX_NUM_FORMS"] = "0", "40"
+    for index, line in enumerate(world.application.budget_lines.all()):
+        data.update({f"budget-{index}-category": line.category, f"budget-{index}-amount": str(line.amount)})
+    # The extra rows come back as the browser sends them: blank select, empty fields.
+    for index in range(form.initial_form_count(), form.total_form_count()):
+        data.update(
+            {f"budget-{index}-category": "", f"budget-{index}-label": "", f"budget-{index}-amount": ""}
+        )
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert world.application.budget_lines.count() == 3
