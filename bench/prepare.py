@@ -129,6 +129,29 @@ def atelier_pages() -> list[tuple[str, str]]:
     return found
 
 
+def association_pages() -> list[tuple[str, str]]:
+    """The Relais COP21 directory, a labelled association's page, the funded programmes and the
+    open data (the SCDL grants file too), once the associations app is installed."""
+    if not apps.is_installed("associations"):
+        return []
+    found = []
+    with suppress(NoReverseMatch):
+        found += [
+            ("associations", reverse("associations:directory")),
+            ("programmes financés", reverse("associations:funded")),
+            ("données ouvertes", reverse("open_data")),
+            ("subventions (CSV SCDL)", reverse("associations:grants_csv")),
+        ]
+    with suppress(LookupError, NoReverseMatch):
+        label_model = apps.get_model("associations", "RelaisLabel")
+        label = label_model.objects.current().order_by("organisation__slug").first()
+        if label is not None:
+            found.append(
+                ("page d'une association", reverse("associations:detail", args=[label.organisation.slug]))
+            )
+    return found
+
+
 def pages() -> list[tuple[str, str]]:
     found = [("accueil", "/"), ("agenda", "/agenda/")]
     event = busiest_event()
@@ -137,7 +160,7 @@ def pages() -> list[tuple[str, str]]:
     organisation = Organisation.objects.active().exclude(kind="club").order_by("pk").first()
     if organisation is not None:
         found.append(("structure", reverse("organisation_detail", args=[organisation.slug])))
-    return found + club_pages() + atelier_pages() + newsletter_pages() + commune_pages()
+    return found + club_pages() + atelier_pages() + association_pages() + newsletter_pages() + commune_pages()
 
 
 def session_key() -> str:

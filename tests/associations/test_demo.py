@@ -45,3 +45,15 @@ def test_seed_demo_twice_gives_each_account_its_role(settings, tmp_path):
 
     figures = portal_figures(jardins.get(status=ApplicationStatus.BILAN_DUE))
     assert figures["events"] == 4 and figures["attended"] > 0 and figures["walk_ins"] == 4 + 5 + 6 + 7
+
+
+def test_scale_data_for_the_bench(client):
+    from django.apps import apps
+
+    from associations.services.open_data import scdl_csv
+
+    apps.get_app_config("associations").seed_scale(1)
+    apps.get_app_config("associations").seed_scale(1)  # idempotent
+    assert labelled_organisations().filter(slug__startswith="charge-asso-").count() == 2
+    assert scdl_csv().count("\r\n") == 3  # header and two grants
+    assert client.get("/associations/").status_code == 200
