@@ -25,7 +25,9 @@ class AssociationsConfig(portal.PortalApp):
     staff_permissions = {
         "DACTE administration": "all",
         "Instruction des subventions": "all",
-        "Lecture des indicateurs": ["view_relaislabel", "view_campaign", "view_subsidyapplication"],
+        # Not the applications: their notes, messages and documents are the instruction's only
+        # (the indicators read the figures through the metrics).
+        "Lecture des indicateurs": ["view_relaislabel", "view_campaign"],
     }
     audit_verbs = {
         "label.request": "Demande de label",

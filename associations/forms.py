@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 
 from pacte.documents import MAX_DOCUMENT_BYTES
+from pacte.forms import CommuneChoiceField
 from pacte.images import process_image
 from pacte.models import Commune, Theme
 from pacte.validators import validate_siret
@@ -163,7 +164,7 @@ class PlannedActionForm(forms.Form):
     )
     communes = forms.ModelMultipleChoiceField(
         label="Communes",
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.all(),  # French order (Commune.sort_name)
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text="Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.",
     )
@@ -313,9 +314,7 @@ class BilanForm(forms.Form):
 
 class ParticipationForm(forms.Form):
     public = forms.ChoiceField(label="Public", choices=BLANK + TargetPublic.choices)
-    commune = forms.ModelChoiceField(
-        label="Commune", queryset=Commune.objects.order_by("name"), empty_label="Choisir…"
-    )
+    commune = CommuneChoiceField(label="Commune", required=True, empty_label="Choisir…")
     participants = forms.IntegerField(
         label="Participants",
         validators=[MinValueValidator(1), MaxValueValidator(100_000)],

@@ -167,3 +167,11 @@ def test_exports_follow_the_filters(client, world):
     assert names == {done.organisation.name, world.association.name}
     client.force_login(world.people["other_staff"])
     assert client.get(admin_url("subsidyapplication_export_csv")).status_code == 403
+
+
+def test_indicators_readers_do_not_read_the_files(client, world):
+    reader = UserFactory(staff=True)
+    reader.groups.add(Group.objects.get(name=StaffGroup.INDICATORS))
+    client.force_login(reader)
+    assert client.get(admin_url("subsidyapplication_change", world.application.pk)).status_code == 403
+    assert client.get(admin_url("relaislabel_changelist")).status_code == 200

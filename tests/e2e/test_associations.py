@@ -221,7 +221,7 @@ def test_application_from_draft_to_bilan(page, context, log_in, tmp_path):
     page.get_by_label("Nombre d'actions réalisées").fill("2")
     page.get_by_label("Compte rendu qualitatif").fill("Deux ateliers, trois composteurs installés.")
     row = page.get_by_role("group", name="Participants 1")
-    expect(row.get_by_label("Commune")).to_have_value(str(commune("rouen").pk))
+    expect(row.get_by_label("Commune")).to_have_value("Rouen")  # prefilled from the planned action
     row.get_by_label("Participants").fill("14")
     page.get_by_label(re.compile("Achats.*réalisé")).fill("2400")
     page.get_by_label(re.compile("Subvention demandée.*réalisé")).fill("2000")
