@@ -39,7 +39,7 @@ def campaign_refusal(campaign: Campaign, organisation, on=None) -> str | None:
 
 def _editable(application: SubsidyApplication, by) -> SubsidyApplication:
     application = (
-        SubsidyApplication.objects.select_for_update()
+        SubsidyApplication.objects.select_for_update(of=("self",))
         .select_related("campaign", "organisation")
         .get(pk=application.pk)
     )

@@ -65,7 +65,7 @@ def portal_figures(application) -> dict:
 
 def _open_bilan(application, by) -> tuple[SubsidyApplication, Bilan]:
     application = (
-        SubsidyApplication.objects.select_for_update()
+        SubsidyApplication.objects.select_for_update(of=("self",))
         .select_related("organisation", "campaign")
         .get(pk=application.pk)
     )
@@ -220,7 +220,7 @@ def _locked_bilan(application, by) -> SubsidyApplication:
 
     _require_instructor(by)
     application = (
-        SubsidyApplication.objects.select_for_update()
+        SubsidyApplication.objects.select_for_update(of=("self",))
         .select_related("organisation", "campaign", "bilan")
         .get(pk=application.pk)
     )

@@ -57,7 +57,7 @@ def _require_instructor(by) -> None:
 def _locked(application, move: str, by) -> SubsidyApplication:
     _require_instructor(by)
     application = (
-        SubsidyApplication.objects.select_for_update()
+        SubsidyApplication.objects.select_for_update(of=("self",))
         .select_related("campaign", "organisation")
         .get(pk=application.pk)
     )

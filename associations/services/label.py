@@ -57,7 +57,7 @@ def label_request(
     document of the association; the charter's version and the moment it was accepted are kept;
     at most one open request per association. Instructors are told.
     """
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = Organisation.objects.select_for_update(of=("self",)).get(pk=organisation.pk)
     require_referent(by, organisation)
     limit(by=by, action="associations.label_request")
     if organisation.kind != OrganisationKind.ASSOCIATION:
@@ -117,7 +117,9 @@ def label_request(
 
 
 def _decidable(label: RelaisLabel) -> RelaisLabel:
-    label = RelaisLabel.objects.select_for_update().select_related("organisation").get(pk=label.pk)
+    label = (
+        RelaisLabel.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=label.pk)
+    )
     if label.status != LabelStatus.REQUESTED:
         raise RefusedError(
             f"Cette demande a déjà été traitée (« {label.get_status_display()} »).", code="already_decided"
