@@ -15,6 +15,7 @@ class AssociationsConfig(portal.PortalApp):
 
     urls = "associations.urls"
     url_prefix = "associations/"
+    stylesheets = ("css/associations.css",)
     nav = (portal.NavEntry("Associations", "associations:directory", "/associations/", position=30),)
     watched_models = (
         "associations.RelaisLabel",
