@@ -119,6 +119,11 @@ class Noun:
         return self._pick("le", "la", "le ou la")
 
     @property
+    def chosen_participle(self) -> str:
+        """ "choisis", "choisies", "choisi·es"."""
+        return self.agree("choisi", plural=True)
+
+    @property
     def chosen(self) -> str:
         """ "les <plural> choisis/choisies"."""
         return f"les {self.plural} {self.agree('choisi', plural=True)}"

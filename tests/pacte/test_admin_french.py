@@ -344,3 +344,17 @@ def test_delete_confirmations_read_naturally(agent):
     refused = agent.get(reverse("admin:pacte_event_delete", args=[event.pk]))
     assert refused.context["title"] == "Impossible de supprimer l'événement"
     assert "Supprimer l'événement « " in html.unescape(refused.content.decode())
+
+
+def test_selecting_across_pages_agrees_with_the_noun(agent, monkeypatch):
+    from pacte.models import Registration
+    from pacte.services.registrations import registration_create
+
+    event = EventFactory(capacity=None)
+    for _ in range(3):
+        registration_create(event=event, user=UserFactory())
+    monkeypatch.setattr(admin.site._registry[Registration], "list_per_page", 2)
+    body = agent.get(reverse("admin:pacte_registration_changelist")).content.decode()
+    assert "Choisir les 3 inscriptions" in body
+    assert "Les 3 inscriptions sont choisies" in body
+    assert "Sélectionner tous les 3" not in body
