@@ -88,3 +88,15 @@ def test_429_page_shares_the_way_back():
 
     markup = loader.render_to_string("429.html", {}, request=RequestFactory().get("/"))
     assert "Erreur 429" in markup and "Consulter l'agenda" in markup
+
+
+def test_500_names_files_that_exist():
+    # The static page names its stylesheet and icon by hand: a renamed file must fail here.
+    import re
+
+    from django.contrib.staticfiles import finders
+    from django.template import loader
+
+    source = loader.get_template("500.html").template.source
+    paths = re.findall(r'href="/static/([^"]+)"', source)
+    assert paths and all(finders.find(path) for path in paths), paths

@@ -278,3 +278,11 @@ def test_agenda_cards_state_a_restricted_public(client):
     EventFactory(title="Formation des animateurs", audience=EventAudience.PROFESSIONALS)
     body = client.get("/agenda/").content.decode()
     assert '<span class="badge">Professionnels</span>' in body
+
+
+def test_clearing_the_filters_shows_every_commune(client):
+    client.force_login(UserFactory(home_commune=commune("rouen")))
+    body = client.get("/agenda/").content.decode()
+    assert '<a href="/agenda/?commune=">Effacer les filtres</a>' in body
+    client.force_login(UserFactory(home_commune=None))
+    assert '<a href="/agenda/">Effacer les filtres</a>' in client.get("/agenda/").content.decode()
