@@ -1,10 +1,8 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pacte.forms import CommuneSelect
-from pacte.images import process_image
+from pacte.forms import CommuneSelect, MultiplePhotoField
 from pacte.models import Commune, Theme
 
 from .models.practices import MAX_PHOTOS
@@ -158,57 +156,6 @@ class MailingForm(forms.Form):
     )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    """Several photos in one input; each goes through pacte.images.process_image."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        files = [f for f in files if f]
-        if not files:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(
-                f"{MAX_PHOTOS} photos au plus : vous en avez choisi {len(files)}.", code="too_many"
-            )
-        processed, errors = [], []
-        # The photos of one form share a pixel budget, so one request decodes a bounded amount.
-        budget = settings.PACTE_IMAGE_FORM_PIXELS
-        for uploaded in files:
-            uploaded = super().clean(uploaded, initial)
-            together = ValidationError(
-                f"{uploaded.name} : les photos envoyées ensemble sont trop grandes ; "
-                "envoyez-en moins à la fois.",
-                code="form_pixels",
-            )
-            if budget <= 0:
-                errors.append(together)
-                continue
-            try:
-                image = process_image(uploaded, max_pixels=budget)
-                processed.append(image)
-                budget -= image.source_pixels
-            except ValidationError as error:
-                if error.code == "image_too_many_pixels" and budget < settings.PACTE_IMAGE_MAX_PIXELS:
-                    errors.append(together)
-                    continue
-                errors.append(ValidationError(f"{uploaded.name} : {error.messages[0]}", code=error.code))
-        if errors:
-            raise ValidationError(errors)
-        return processed
-
-
 class PracticeForm(forms.Form):
     title = forms.CharField(
         label="Titre", max_length=150, help_text="Par exemple : un composteur en pied d'immeuble."
@@ -221,6 +168,7 @@ class PracticeForm(forms.Form):
     )
     themes = themes_field()
     photos = MultiplePhotoField(
+        max_photos=MAX_PHOTOS,
         label="Photos",
         required=False,
         help_text=f"Jusqu'à {MAX_PHOTOS} photos (JPEG, PNG, WebP ou GIF, 8 Mo au plus chacune). "

@@ -1,10 +1,9 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pacte.documents import MAX_DOCUMENT_BYTES
-from pacte.images import process_image
+from pacte.forms import MultipleFileInput, MultiplePhotoField
 from pacte.models import Theme
 
 from .enums import ActionStage
@@ -12,51 +11,6 @@ from .models.actions import MAX_BUDGET, MAX_DOCUMENTS, MAX_PHOTOS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    """Several photos in one input; each goes through pacte.images.process_image."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = [f for f in (data if isinstance(data, list | tuple) else [data] if data else []) if f]
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(f"{MAX_PHOTOS} photos au plus : vous en avez choisi {len(files)}.")
-        processed, errors = [], []
-        # The photos of one form share a pixel budget (as the clubs' form): one request decodes a
-        # bounded amount whatever the number of files.
-        budget = settings.PACTE_IMAGE_FORM_PIXELS
-        for uploaded in files:
-            uploaded = super().clean(uploaded, initial)
-            together = ValidationError(
-                f"{uploaded.name} : les photos envoyées ensemble sont trop grandes ; envoyez-en moins à la fois.",
-                code="form_pixels",
-            )
-            if budget <= 0:
-                errors.append(together)
-                continue
-            try:
-                image = process_image(uploaded, max_pixels=budget)
-            except ValidationError as error:
-                if error.code == "image_too_many_pixels" and budget < settings.PACTE_IMAGE_MAX_PIXELS:
-                    errors.append(together)
-                    continue
-                errors.append(ValidationError(f"{uploaded.name} : {error.messages[0]}", code=error.code))
-            else:
-                processed.append(image)
-                budget -= image.source_pixels
-        if errors:
-            raise ValidationError(errors)
-        return processed
 
 
 class MultipleDocumentField(forms.FileField):
@@ -124,6 +78,7 @@ class ActionForm(forms.Form):
         label="Résultats", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False
     )
     photos = MultiplePhotoField(
+        max_photos=MAX_PHOTOS,
         label="Ajouter des photos",
         required=False,
         help_text=f"Jusqu'à {MAX_PHOTOS} photos par action (JPEG, PNG, WebP ou GIF). "

@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
@@ -199,3 +201,58 @@ class EventProposalForm(forms.ModelForm):
         if starts_at and ends_at and ends_at < starts_at:
             self.add_error("ends_at", "La fin doit venir après le début.")
         return data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several photos in one input, at most `max_photos`; each goes through
+    pacte.images.process_image, and the photos of one form share a pixel budget
+    (PACTE_IMAGE_FORM_PIXELS) so that one request decodes a bounded amount whatever the number
+    of files. Cleans to a list of ProcessedImage."""
+
+    def __init__(self, *args, max_photos: int = 6, **kwargs):
+        self.max_photos = max_photos
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        files = [f for f in files if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > self.max_photos:
+            raise ValidationError(
+                f"{self.max_photos} photos au plus : vous en avez choisi {len(files)}.", code="too_many"
+            )
+        processed, errors = [], []
+        # The photos of one form share a pixel budget, so one request decodes a bounded amount.
+        budget = settings.PACTE_IMAGE_FORM_PIXELS
+        for uploaded in files:
+            uploaded = super().clean(uploaded, initial)
+            together = ValidationError(
+                f"{uploaded.name} : les photos envoyées ensemble sont trop grandes ; "
+                "envoyez-en moins à la fois.",
+                code="form_pixels",
+            )
+            if budget <= 0:
+                errors.append(together)
+                continue
+            try:
+                image = process_image(uploaded, max_pixels=budget)
+                processed.append(image)
+                budget -= image.source_pixels
+            except ValidationError as error:
+                if error.code == "image_too_many_pixels" and budget < settings.PACTE_IMAGE_MAX_PIXELS:
+                    errors.append(together)
+                    continue
+                errors.append(ValidationError(f"{uploaded.name} : {error.messages[0]}", code=error.code))
+        if errors:
+            raise ValidationError(errors)
+        return processed
