@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from pacte.forms import CommuneSelect, MultiplePhotoField
 from pacte.models import Commune, Theme
+from pacte.models.events import MAX_PEOPLE
 
 from .models.practices import MAX_PHOTOS
 
@@ -102,6 +103,7 @@ class MeetingForm(forms.Form):
     capacity = forms.IntegerField(
         label="Nombre de places",
         min_value=1,
+        max_value=MAX_PEOPLE,
         required=False,
         help_text="Laisser vide pour un nombre illimité.",
     )

@@ -1,10 +1,12 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.crypto import get_random_string
 
 from .client_ip import client_ip
 
@@ -71,6 +73,14 @@ class AccountAdapter(DefaultAccountAdapter):
             "headers": dict(message.extra_headers),
         }
         transaction.on_commit(lambda: send_email.delay(**payload))
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """Sign-up with an address that has an account: the same work as a new account, so the
+        answer's timing does not tell whether the address is known. A new account's password is
+        hashed (the costly part); here a throw-away one is, with the same hasher. Both branches
+        then queue one e-mail, sent after the response by Celery."""
+        make_password(get_random_string(32))
+        super().send_account_already_exists_mail(email)
 
     def send_notification_mail(self, template_prefix, user, context=None, email=None):
         # The notices greet the person by name (templates/account/email/base_message.txt).

@@ -7,6 +7,7 @@ from django.utils import timezone
 from .enums import MembershipRole, PublicCategory
 from .images import process_image
 from .models import Commune, Event, Organisation, Theme, User
+from .models.events import MAX_PEOPLE
 
 
 class CommuneSelect(forms.Select):
@@ -65,7 +66,9 @@ class AccountDeletionForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    walk_in_count = forms.IntegerField(label="Personnes venues sans inscription", min_value=0, initial=0)
+    walk_in_count = forms.IntegerField(
+        label="Personnes venues sans inscription", min_value=0, max_value=MAX_PEOPLE, initial=0
+    )
 
     def __init__(self, *args, registrations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,7 +163,7 @@ class EventProposalForm(forms.ModelForm):
         label="Places",
         required=False,
         min_value=1,
-        max_value=10000,
+        max_value=MAX_PEOPLE,
         help_text="Laisser vide pour un nombre illimité.",
     )
 

@@ -57,7 +57,9 @@ class GardenForm(forms.ModelForm):
         error_messages={"required": "Cochez la case pour accepter la charte des jardiniers de la nature."},
     )
     # The version the person read: if staff publish a new one meanwhile, they must read it first.
-    charter_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    charter_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=1000
+    )
 
     class Meta:
         model = Garden

@@ -3,6 +3,7 @@
 Nothing here locates a garden more precisely than its commune: no address, no GPS position.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -57,7 +58,7 @@ class GardenPractice(models.Model):
     name = models.CharField("pratique", max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     description = models.CharField("en quelques mots", max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField("ordre", default=0)
+    position = models.PositiveSmallIntegerField("ordre", default=0, validators=[MaxValueValidator(1000)])
     is_active = models.BooleanField(
         "proposée", default=True, help_text="Décocher pour retirer la pratique de la liste à cocher."
     )
@@ -86,7 +87,9 @@ class Charter(TimeStampedModel):
     """One version of the network's charter. A published version's text is never changed: a new
     wording is a new version, so every signature points at the exact text that was accepted."""
 
-    version = models.PositiveSmallIntegerField("version", unique=True)
+    version = models.PositiveSmallIntegerField(
+        "version", unique=True, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
     title = models.CharField("titre", max_length=200)
     text = models.TextField("texte", help_text="Paragraphes séparés par une ligne vide.")
     published_at = models.DateTimeField(

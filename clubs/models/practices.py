@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -128,7 +129,9 @@ class PracticePhoto(models.Model):
     thumbnail = models.ImageField("vignette", upload_to="clubs/pratiques/%Y/%m/")
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
-    position = models.PositiveSmallIntegerField("ordre", default=0)
+    position = models.PositiveSmallIntegerField(
+        "ordre", default=0, validators=[MaxValueValidator(MAX_PHOTOS)]
+    )
 
     class Meta:
         ordering = ["position", "id"]

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -9,6 +10,10 @@ from ..enums import PROFESSIONAL_CATEGORIES, Action, EventAudience, Registration
 from ..permissions import acts_as_staff
 from .base import TimeStampedModel
 from .organisations import referent_q
+
+# Bound of every count of people at one event (places, walk-ins): far above any real event, far
+# below what the indicators could be skewed by, or the database overflow on.
+MAX_PEOPLE = 10_000
 
 
 class EventQuerySet(models.QuerySet):
@@ -85,7 +90,11 @@ class Event(TimeStampedModel):
     starts_at = models.DateTimeField("début", db_index=True)
     ends_at = models.DateTimeField("fin", db_index=True)
     capacity = models.PositiveIntegerField(
-        "places", null=True, blank=True, help_text="Laisser vide pour un nombre illimité."
+        "places",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PEOPLE)],
+        help_text="Laisser vide pour un nombre illimité.",
     )
     registration_opens_at = models.DateTimeField("ouverture des inscriptions", null=True, blank=True)
     registration_closes_at = models.DateTimeField(
@@ -108,7 +117,10 @@ class Event(TimeStampedModel):
     # lists filter on places left without counting registrations.
     seats_taken = models.PositiveIntegerField("places prises", default=0, editable=False)
     walk_in_count = models.PositiveIntegerField(
-        "venus sans inscription", default=0, help_text="Personnes venues sans s'être inscrites."
+        "venus sans inscription",
+        default=0,
+        validators=[MaxValueValidator(MAX_PEOPLE)],
+        help_text="Personnes venues sans s'être inscrites.",
     )
     attendance_recorded_at = models.DateTimeField("présences saisies le", null=True, blank=True)
 

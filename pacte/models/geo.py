@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 from ..collation import sort_key
@@ -14,7 +15,9 @@ class Commune(models.Model):
     postal_codes = models.CharField(
         "codes postaux", max_length=60, help_text="Séparés par « ; », comme dans la source."
     )
-    population = models.PositiveIntegerField("population municipale")
+    population = models.PositiveIntegerField(
+        "population municipale", validators=[MaxValueValidator(10_000_000)]
+    )
     latitude = models.DecimalField(max_digits=8, decimal_places=5)
     longitude = models.DecimalField(max_digits=8, decimal_places=5)
 

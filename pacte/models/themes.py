@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 
@@ -12,7 +13,7 @@ class Theme(models.Model):
     name = models.CharField("nom", max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField("description", blank=True)
-    position = models.PositiveSmallIntegerField("ordre", default=0)
+    position = models.PositiveSmallIntegerField("ordre", default=0, validators=[MaxValueValidator(1000)])
     is_active = models.BooleanField("actif", default=True)
 
     objects = ThemeQuerySet.as_manager()

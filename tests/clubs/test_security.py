@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from clubs.enums import PracticeStatus
+from clubs.gardens.models import Charter
 from clubs.models import ClubMembershipRecord, Practice, PracticeReport
 from clubs.services import (
     club_mailing_create,
@@ -228,3 +229,30 @@ def test_unsubscribe_link_expires_after_a_year_and_offers_a_new_one(
     assert len(mailoutbox) == 1
     client.post(reverse("clubs:unsubscribe", args=[fresh]))
     assert ClubMembershipRecord.objects.get(club=club, user=person).receives_mailings is False
+
+
+# --- 8. the clubs' number fields are bounded --------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["99999999999", "9223372036854775808", "99999999999999999999", "0"])
+def test_out_of_range_numbers_are_refused_by_the_clubs_forms(client, value):
+    club = ClubFactory()
+    client.force_login(animator(club))
+    response = client.post(
+        reverse("clubs:meeting_create", args=[club.slug]),
+        {
+            "title": "Rencontre",
+            "starts_at": "2030-05-14T18:00",
+            "ends_at": "2030-05-14T20:00",
+            "registration_required": "on",
+            "capacity": value,
+        },
+    )
+    assert response.status_code == 200 and 'id="id_capacity_error"' in response.content.decode()
+
+    charter = Charter.objects.current()
+    if charter is not None:
+        response = client.post(
+            reverse("clubs:garden_new"), {"charter_version": value, "accept_charter": "on"}
+        )
+        assert response.status_code == 200

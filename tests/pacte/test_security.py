@@ -1,10 +1,13 @@
 """The findings of the security review, each with the test that proves it fixed (tests/clubs/
 test_security.py holds the clubs' side)."""
 
+import re
 import struct
 import time
 import zlib
+from unittest import mock
 
+import icalendar
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.exceptions import ValidationError
@@ -428,3 +431,111 @@ def test_documents_uploaded_in_the_admin_are_checked_and_record_their_uploader(c
     )
     document = PrivateDocument.objects.get()
     assert document.uploaded_by == staff and document.content_type == "application/pdf"
+
+
+# --- 10. iCal written by the icalendar package; hostile text stays text -----------------------
+
+
+@pytest.mark.parametrize("newline", ["\r", "\n", "\r\n"])
+def test_ical_keeps_hostile_text_inside_its_property(client, newline):
+    hostile = f"Atelier{newline}END:VEVENT{newline}BEGIN:VEVENT{newline}SUMMARY:Piège;, \\ fin"
+    event = EventFactory(title=hostile, summary=hostile, place=f"Salle{newline}LOCATION:ailleurs")
+    for url in (reverse("agenda:event_ical", args=[event.slug]), reverse("agenda:ical")):
+        raw = client.get(url).content
+        lines = raw.split(b"\r\n")
+        assert all(b"\r" not in line and b"\n" not in line for line in lines), url
+        assert lines.count(b"BEGIN:VEVENT") == 1 and lines.count(b"END:VEVENT") == 1, url
+        parsed = icalendar.Calendar.from_ical(raw)
+        (component,) = parsed.walk("VEVENT")
+        assert str(component["SUMMARY"]) == hostile.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- 11. sign-up does the same work for a known and a new address ----------------------------
+
+
+def test_signup_hashes_a_password_whether_or_not_the_address_is_known(client):
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    from tests.pacte.test_allauth import signup_data
+
+    known = UserFactory(email="deja.inscrite@exemple.fr")
+    counts = {}
+    for label, email in (("known", known.email), ("new", "nouvelle@exemple.fr")):
+        client.logout()
+        with mock.patch.object(
+            MD5PasswordHasher, "encode", autospec=True, side_effect=MD5PasswordHasher.encode
+        ) as spy:
+            response = client.post(reverse("account_signup"), signup_data(email=email))
+        assert response.status_code == 302
+        counts[label] = spy.call_count
+    # The same page for both (allauth's enumeration prevention), and the same hashing work.
+    assert counts["known"] == counts["new"] >= 1
+
+
+# --- 8. every number has bounds: refused next to its field, never a 500 -----------------------
+
+OUT_OF_RANGE = ["99999999999", "9223372036854775808", "99999999999999999999", "-1"]
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+def test_out_of_range_numbers_are_refused_by_the_kernel_forms(client, value):
+    organisation = OrganisationFactory()
+    referent = MembershipFactory(organisation=organisation, referent=True).user
+    event = EventFactory(organiser=organisation, past=True)
+    client.force_login(referent)
+
+    response = client.post(reverse("agenda:attendance", args=[event.slug]), {"walk_in_count": value})
+    assert response.status_code == 200 and 'id="id_walk_in_count_error"' in response.content.decode()
+    event.refresh_from_db()
+    assert event.walk_in_count == 0
+
+    response = client.post(
+        reverse("organisation_event_propose", args=[organisation.slug]),
+        {
+            "title": "Atelier",
+            "action": "communes",
+            "capacity": value,
+            "starts_at": "2030-05-14T18:00",
+            "ends_at": "2030-05-14T20:00",
+        },
+    )
+    assert response.status_code == 200 and 'id="id_capacity_error"' in response.content.decode()
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+def test_out_of_range_numbers_are_refused_by_the_admin(client, value):
+    client.force_login(UserFactory(staff=True, is_superuser=True))
+    cases = [
+        (
+            reverse("admin:pacte_theme_add"),
+            {"name": "Thème", "slug": "theme-x", "position": value, "is_active": "on"},
+            "position",
+        ),
+        (
+            reverse("admin:pacte_event_add"),
+            {
+                "title": "Atelier",
+                "slug": "atelier-x",
+                "action": "communes",
+                "capacity": value,
+                "starts_at_0": "14/05/2030",
+                "starts_at_1": "18:00",
+                "ends_at_0": "14/05/2030",
+                "ends_at_1": "20:00",
+                "walk_in_count": value,
+            },
+            "capacity",
+        ),
+    ]
+    for url, data, field in cases:
+        response = client.post(url, data)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert re.search(rf'class="[^"]*errors[^"]*field-{field}\b', body), url
+
+
+def test_event_model_bounds_counts_of_people():
+    event = EventFactory()
+    event.walk_in_count = 99999999999
+    with pytest.raises(ValidationError, match="walk_in_count"):
+        event.full_clean()
