@@ -58,6 +58,13 @@ class PacteConfig(portal.PortalApp):
             record_second_factor_on_activation, sender=Authenticator, dispatch_uid="pacte-2fa-activation"
         )
 
+        # A change of address is told to the current address first, with a way to cancel it.
+        from allauth.account.signals import email_added
+
+        from .services.accounts import on_email_added
+
+        email_added.connect(on_email_added, dispatch_uid="pacte-email-change-notice")
+
     def key_figures(self):
         from django.db.models import Count, Q
 

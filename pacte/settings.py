@@ -211,6 +211,10 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
+# Changing the address or the password, and deleting the account (pacte.views.my_space), need the
+# password or the second factor again, within the last five minutes: a stolen session alone
+# cannot take the account over.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PACTE] "
 # Tell the account's address when its e-mail or password changes (security notice).

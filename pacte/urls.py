@@ -67,6 +67,7 @@ urlpatterns = [
     ),
     path("structures/<slug:slug>/", organisations.organisation_detail, name="organisation_detail"),
     path("documents/<int:pk>/", documents.private_document, name="private_document"),
+    path("comptes/adresse/annuler/<str:token>/", my_space.email_change_cancel, name="email_change_cancel"),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("accessibilite/", pages.accessibility, name="accessibility"),

@@ -5,25 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clubs', '0004_practice_report_one_per_person'),
+        ("clubs", "0004_practice_report_one_per_person"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='charter',
-            name='version',
-            field=models.PositiveSmallIntegerField(unique=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1000)], verbose_name='version'),
+            model_name="charter",
+            name="version",
+            field=models.PositiveSmallIntegerField(
+                unique=True,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(1000),
+                ],
+                verbose_name="version",
+            ),
         ),
         migrations.AlterField(
-            model_name='gardenpractice',
-            name='position',
-            field=models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(1000)], verbose_name='ordre'),
+            model_name="gardenpractice",
+            name="position",
+            field=models.PositiveSmallIntegerField(
+                default=0, validators=[django.core.validators.MaxValueValidator(1000)], verbose_name="ordre"
+            ),
         ),
         migrations.AlterField(
-            model_name='practicephoto',
-            name='position',
-            field=models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(6)], verbose_name='ordre'),
+            model_name="practicephoto",
+            name="position",
+            field=models.PositiveSmallIntegerField(
+                default=0, validators=[django.core.validators.MaxValueValidator(6)], verbose_name="ordre"
+            ),
         ),
     ]

@@ -5,30 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pacte', '0007_commune_sort_name_and_event_audience'),
+        ("pacte", "0007_commune_sort_name_and_event_audience"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='commune',
-            name='population',
-            field=models.PositiveIntegerField(validators=[django.core.validators.MaxValueValidator(10000000)], verbose_name='population municipale'),
+            model_name="commune",
+            name="population",
+            field=models.PositiveIntegerField(
+                validators=[django.core.validators.MaxValueValidator(10000000)],
+                verbose_name="population municipale",
+            ),
         ),
         migrations.AlterField(
-            model_name='event',
-            name='capacity',
-            field=models.PositiveIntegerField(blank=True, help_text='Laisser vide pour un nombre illimité.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10000)], verbose_name='places'),
+            model_name="event",
+            name="capacity",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="Laisser vide pour un nombre illimité.",
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(10000),
+                ],
+                verbose_name="places",
+            ),
         ),
         migrations.AlterField(
-            model_name='event',
-            name='walk_in_count',
-            field=models.PositiveIntegerField(default=0, help_text="Personnes venues sans s'être inscrites.", validators=[django.core.validators.MaxValueValidator(10000)], verbose_name='venus sans inscription'),
+            model_name="event",
+            name="walk_in_count",
+            field=models.PositiveIntegerField(
+                default=0,
+                help_text="Personnes venues sans s'être inscrites.",
+                validators=[django.core.validators.MaxValueValidator(10000)],
+                verbose_name="venus sans inscription",
+            ),
         ),
         migrations.AlterField(
-            model_name='theme',
-            name='position',
-            field=models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(1000)], verbose_name='ordre'),
+            model_name="theme",
+            name="position",
+            field=models.PositiveSmallIntegerField(
+                default=0, validators=[django.core.validators.MaxValueValidator(1000)], verbose_name="ordre"
+            ),
         ),
     ]

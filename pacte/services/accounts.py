@@ -108,3 +108,79 @@ def user_delete_account(*, user: User, by) -> None:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+
+
+EMAIL_CHANGE_SALT = "pacte.email-change-cancel"
+# How long the former address may cancel a change of address.
+EMAIL_CHANGE_CANCEL_MAX_AGE = 30 * 24 * 3600
+
+
+def email_change_cancel_token(*, user: User, old_email: str, new_email: str) -> str:
+    from django.core import signing
+
+    return signing.dumps({"u": user.pk, "o": old_email, "n": new_email}, salt=EMAIL_CHANGE_SALT)
+
+
+def read_email_change_cancel_token(token: str) -> tuple[int, str, str] | None:
+    from django.core import signing
+
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_CANCEL_MAX_AGE)
+        return int(data["u"]), str(data["o"]), str(data["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def email_change_requested(*, user: User, old_email: str, new_email: str) -> None:
+    """Tell the account's current address, before the new one is confirmed, that a change was
+    asked for, with a link that cancels it (user_email_change_cancel)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from ..emails import send_templated_email
+
+    token = email_change_cancel_token(user=user, old_email=old_email, new_email=new_email)
+    send_templated_email(
+        to=old_email,
+        template="email_change_requested",
+        context={
+            "user": user,
+            "new_email": new_email,
+            "cancel_url": settings.SITE_URL + reverse("email_change_cancel", args=[token]),
+        },
+    )
+    audit_log(target=user, verb="user.email_change_requested", by=user)
+
+
+@transaction.atomic
+def user_email_change_cancel(*, user: User, old_email: str, new_email: str, by=None) -> bool:
+    """Undo a change of address from the former address's link: the new address goes, the former
+    one is the account's verified primary address again (even if the change was confirmed
+    meanwhile). Returns False when there was nothing to undo."""
+    from allauth.account.models import EmailAddress
+
+    addresses = EmailAddress.objects.filter(user=user)
+    if user.email.lower() == old_email.lower() and not addresses.filter(email__iexact=new_email).exists():
+        return False
+    if EmailAddress.objects.filter(email__iexact=old_email).exclude(user=user).exists():
+        return False  # the former address now belongs to another account: leave it there
+    addresses.filter(email__iexact=new_email).delete()
+    addresses.update(primary=False)
+    address, _ = EmailAddress.objects.get_or_create(user=user, email=old_email)
+    address.verified = True
+    address.primary = True
+    address.save(update_fields=["verified", "primary"])
+    user.email = old_email
+    user.save(update_fields=["email"])
+    audit_log(target=user, verb="user.email_change_cancel", by=by)
+    return True
+
+
+def on_email_added(sender, request, user, email_address, **kwargs) -> None:
+    """allauth's email_added: a new address of an account that already has a verified one is a
+    change of address (ACCOUNT_CHANGE_EMAIL); its current address hears of it first."""
+    from allauth.account.models import EmailAddress
+
+    current = EmailAddress.objects.filter(user=user, primary=True, verified=True).first()
+    if current is not None and current.email.lower() != email_address.email.lower():
+        email_change_requested(user=user, old_email=current.email, new_email=email_address.email)

@@ -1,7 +1,9 @@
 import json
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -10,9 +12,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ..forms import AccountDeletionForm, ProfileForm
-from ..models import Invitation, Membership, Registration
+from ..models import Invitation, Membership, Registration, User
 from ..portal import my_space_sections
-from ..services.accounts import user_delete_account, user_export_data, user_update_profile
+from ..services.accounts import (
+    read_email_change_cancel_token,
+    user_delete_account,
+    user_email_change_cancel,
+    user_export_data,
+    user_update_profile,
+)
 from ..services.organisations import invitation_token
 
 
@@ -75,6 +83,7 @@ def my_data_export(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@reauthentication_required(app="allauth.account")
 def my_account_delete(request):
     form = AccountDeletionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -87,3 +96,18 @@ def my_account_delete(request):
         )
         return redirect("home")
     return render(request, "pacte/my_account_delete.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_change_cancel(request, token):
+    """The link sent to the former address when the account's address changes: one button puts
+    it back (a GET changes nothing, so mail scanners cannot undo anything)."""
+    data = read_email_change_cancel_token(token)
+    user = User.objects.filter(pk=data[0], is_active=True).first() if data else None
+    if user is None:
+        return render(request, "pacte/email_change_cancel.html", {"invalid": True}, status=404)
+    context = {"old_email": data[1], "new_email": data[2], "done": None}
+    if request.method == "POST":
+        context["done"] = user_email_change_cancel(user=user, old_email=data[1], new_email=data[2], by=None)
+    return render(request, "pacte/email_change_cancel.html", context)

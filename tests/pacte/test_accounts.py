@@ -56,6 +56,8 @@ def test_delete_view_requires_confirmation_then_logs_out(client):
     user = UserFactory()
     client.force_login(user)
     url = reverse("my_account_delete")
+    # The password again first (allauth's reauthentication, tests/pacte/test_security.py).
+    client.post(reverse("account_reauthenticate"), {"password": "mot-de-passe-solide-2026"})
     response = client.post(url, {})
     assert response.status_code == 200
     assert "Cochez la case" in response.content.decode()

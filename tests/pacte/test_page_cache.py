@@ -171,6 +171,7 @@ def test_message_after_account_deletion_is_shown_not_swallowed(client):
     assert client.get("/")[CACHE_HEADER] == "hit"
 
     client.force_login(UserFactory())
+    client.post(reverse("account_reauthenticate"), {"password": "mot-de-passe-solide-2026"})
     response = client.post(reverse("my_account_delete"), {"confirm": "on"}, follow=True)
     assert response.redirect_chain[-1][0] == "/"
     page = response.content.decode()

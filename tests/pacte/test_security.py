@@ -9,11 +9,13 @@ from unittest import mock
 
 import icalendar
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.test import Client
 from django.urls import reverse
 
 from pacte.client_ip import client_ip
@@ -539,3 +541,72 @@ def test_event_model_bounds_counts_of_people():
     event.walk_in_count = 99999999999
     with pytest.raises(ValidationError, match="walk_in_count"):
         event.full_clean()
+
+
+# --- 6. a stolen session cannot change the address or delete the account --------------------
+
+
+def test_address_change_and_account_deletion_need_the_password_again(client):
+    user = UserFactory(email="titulaire@exemple.fr")
+    client.force_login(user)  # a session, without the password
+    response = client.post(reverse("account_email"), {"email": "voleur@exemple.fr", "action_add": ""})
+    assert response.status_code == 302 and response.url.startswith(reverse("account_reauthenticate"))
+    response = client.get(reverse("my_account_delete"))
+    assert response.status_code == 302 and response.url.startswith(reverse("account_reauthenticate"))
+    client.post(reverse("my_account_delete"), {"confirm": "on"})
+    user.refresh_from_db()
+    assert user.anonymised_at is None
+    assert not EmailAddress.objects.filter(email="voleur@exemple.fr").exists()
+    # A wrong password does not reauthenticate either.
+    response = client.post(reverse("account_reauthenticate"), {"password": "devine"})
+    assert response.status_code == 200
+    assert client.get(reverse("my_account_delete")).status_code == 302
+
+
+def test_second_factor_also_reauthenticates_for_account_deletion(client):
+    user = UserFactory()
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    client.force_login(user)
+    assert client.get(reverse("my_account_delete")).status_code == 302
+    response = client.post(reverse("mfa_reauthenticate"), {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert client.get(reverse("my_account_delete")).status_code == 200
+
+
+def test_former_address_is_told_first_and_can_cancel_even_after_confirmation(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="titulaire@exemple.fr")
+    login(client, user.email)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_email"), {"email": "voleur@exemple.fr", "action_add": ""})
+    notice = next(m for m in mailoutbox if m.to == ["titulaire@exemple.fr"])
+    assert "voleur@exemple.fr" in notice.body
+    cancel_url = re.search(r"http://testserver(/comptes/adresse/annuler/\S+/)", notice.body)
+    cancel_url = (
+        cancel_url.group(1)
+        if cancel_url
+        else re.search(r"https?://\S+?(/comptes/adresse/annuler/\S+/)", notice.body).group(1)
+    )
+    # The change goes through (the new address confirmed)...
+    confirm = next(m for m in mailoutbox if m.to == ["voleur@exemple.fr"])
+    confirm_url = re.search(r"https?://\S+?(/comptes/confirm-email/\S+/)", confirm.body).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm_url)
+    user.refresh_from_db()
+    assert user.email == "voleur@exemple.fr"
+    # ...and the former address takes the account back from its link, without signing in.
+    other = Client()
+    assert other.get(cancel_url).status_code == 200  # a GET changes nothing
+    user.refresh_from_db()
+    assert user.email == "voleur@exemple.fr"
+    response = other.post(cancel_url)
+    assert "C&#x27;est annulé" in response.content.decode() or "C'est annulé" in response.content.decode()
+    user.refresh_from_db()
+    assert user.email == "titulaire@exemple.fr"
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified", "primary")) == [
+        ("titulaire@exemple.fr", True, True)
+    ]
+    assert Client().get("/comptes/adresse/annuler/faux/").status_code == 404
