@@ -83,7 +83,9 @@ def my_data_export(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@reauthentication_required(app="allauth.account")
+# The page shows to anyone signed in; deleting needs the password or second factor again (allauth
+# keeps the POST and replays it once the person has confirmed).
+@reauthentication_required(app="allauth.account", enabled=lambda request: request.method == "POST")
 def my_account_delete(request):
     form = AccountDeletionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

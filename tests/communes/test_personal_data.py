@@ -17,9 +17,9 @@ def test_export_and_deletion(client):
     client.force_login(author)
     data = json.loads(client.get("/mon-espace/mes-donnees.json").content)
     assert data["reseau_des_communes"]["actions_deposees"][0]["titre"] == "Extinction nocturne"
-    response = client.post(
-        "/mon-espace/supprimer-mon-compte/", {"confirm": "on", "password": "mot-de-passe-solide-2026"}
-    )
+    # Deleting needs the password again (allauth's reauthentication).
+    client.post("/comptes/reauthenticate/", {"password": "mot-de-passe-solide-2026"})
+    response = client.post("/mon-espace/supprimer-mon-compte/", {"confirm": "on"})
     assert response.status_code == 302
     action = CommuneAction.objects.get()
     assert action.author is None and action.is_public

@@ -234,7 +234,7 @@ def test_image_helper_refuses_costly_images_before_decoding(width, height, messa
     started = time.perf_counter()
     with pytest.raises(ValidationError, match=message):
         process_image(SimpleUploadedFile("bombe.png", png_header(width, height), content_type="image/png"))
-    assert time.perf_counter() - started < 0.2
+    assert time.perf_counter() - started < 1.0  # the header alone is read: milliseconds when idle
 
 
 def test_request_body_over_the_limit_is_refused_before_it_is_read(client, settings):
@@ -551,16 +551,18 @@ def test_address_change_and_account_deletion_need_the_password_again(client):
     client.force_login(user)  # a session, without the password
     response = client.post(reverse("account_email"), {"email": "voleur@exemple.fr", "action_add": ""})
     assert response.status_code == 302 and response.url.startswith(reverse("account_reauthenticate"))
-    response = client.get(reverse("my_account_delete"))
+    assert client.get(reverse("my_account_delete")).status_code == 200  # the page shows
+    response = client.post(reverse("my_account_delete"), {"confirm": "on"})
     assert response.status_code == 302 and response.url.startswith(reverse("account_reauthenticate"))
-    client.post(reverse("my_account_delete"), {"confirm": "on"})
     user.refresh_from_db()
     assert user.anonymised_at is None
     assert not EmailAddress.objects.filter(email="voleur@exemple.fr").exists()
     # A wrong password does not reauthenticate either.
     response = client.post(reverse("account_reauthenticate"), {"password": "devine"})
     assert response.status_code == 200
-    assert client.get(reverse("my_account_delete")).status_code == 302
+    assert client.post(reverse("my_account_delete"), {"confirm": "on"}).status_code == 302
+    user.refresh_from_db()
+    assert user.anonymised_at is None
 
 
 def test_second_factor_also_reauthenticates_for_account_deletion(client):
@@ -568,10 +570,13 @@ def test_second_factor_also_reauthenticates_for_account_deletion(client):
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     client.force_login(user)
-    assert client.get(reverse("my_account_delete")).status_code == 302
+    response = client.post(reverse("my_account_delete"), {"confirm": "on"})
+    assert response.url.startswith(reverse("account_reauthenticate"))
     response = client.post(reverse("mfa_reauthenticate"), {"code": totp_code(secret)})
     assert response.status_code == 302
-    assert client.get(reverse("my_account_delete")).status_code == 200
+    assert client.post(reverse("my_account_delete"), {"confirm": "on"}).status_code == 302
+    user.refresh_from_db()
+    assert user.anonymised_at is not None
 
 
 def test_former_address_is_told_first_and_can_cancel_even_after_confirmation(
