@@ -104,6 +104,8 @@ register_verbs(
         "document.delete": "Document supprimé",
         "user.profile": "Profil modifié",
         "user.delete": "Compte supprimé",
+        "user.email_change_requested": "Changement d'adresse e-mail demandé",
+        "user.email_change_cancel": "Changement d'adresse e-mail annulé depuis l'ancienne adresse",
     }
 )
 register_states(
