@@ -161,7 +161,8 @@ WITHOUT_CLUBS = textwrap.dedent(
     result["my_space"] = client.get("/mon-espace/").status_code
     export = client.get("/mon-espace/mes-donnees.json")
     result["export"] = sorted(json.loads(export.content))
-    result["delete"] = client.post("/mon-espace/supprimer-mon-compte/", {"confirm": "on", "password": "demo-pacte-2026"}).status_code
+    client.post("/comptes/reauthenticate/", {"password": "demo-pacte-2026"})
+    result["delete"] = client.post("/mon-espace/supprimer-mon-compte/", {"confirm": "on"}).status_code
     result["deleted"] = not User.objects.filter(email="habitante@demo.pacte.fr").exists()
     print(json.dumps(result))
     """
