@@ -1,7 +1,9 @@
 from django.contrib import admin
 
+from pacte.admin_tools import mark_formset_saved
+
 from ..models import Campaign, CampaignDocument, CampaignQuestion
-from ..services.campaigns import campaign_save
+from ..services.campaigns import campaign_requirement_delete, campaign_requirement_save, campaign_save
 
 
 class CampaignDocumentInline(admin.TabularInline):
@@ -24,3 +26,23 @@ class CampaignAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Through the service: validated and written to the journal.
         campaign_save(campaign=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        # Required documents and questions of the year go through the services too (audited).
+        new, changed, deleted = [], [], []
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() and not formset._should_delete_form(inline_form):
+                continue
+            item = inline_form.instance
+            if formset._should_delete_form(inline_form):
+                if item.pk:
+                    campaign_requirement_delete(item=item, by=request.user)
+                    deleted.append(item)
+                continue
+            was_new = item.pk is None
+            item = campaign_requirement_save(item=inline_form.save(commit=False), by=request.user)
+            if was_new:
+                new.append(item)
+            else:
+                changed.append((item, inline_form.changed_data))
+        mark_formset_saved(formset, new=new, changed=changed, deleted=deleted)

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from pacte.services.audit import audit_log
 
-from ..models import Campaign
+from ..models import Campaign, CampaignDocument, CampaignQuestion
 from .common import renew_public_pages
 
 
@@ -34,3 +34,34 @@ def campaign_save(*, campaign: Campaign, by) -> Campaign:
     )
     renew_public_pages()
     return campaign
+
+
+def _requirement_verb(item) -> str:
+    return "campaign.document" if isinstance(item, CampaignDocument) else "campaign.question"
+
+
+@transaction.atomic
+def campaign_requirement_save(*, item: CampaignDocument | CampaignQuestion, by):
+    """Add or change a document asked of every application, or a question of the year (audited:
+    the rules of a campaign that distributes public money change only on the record)."""
+    created = item.pk is None
+    item.full_clean()
+    item.save()
+    audit_log(
+        target=item.campaign,
+        verb=f"{_requirement_verb(item)}.{'add' if created else 'update'}",
+        by=by,
+        data={"libellé": str(item)},
+    )
+    renew_public_pages()
+    return item
+
+
+@transaction.atomic
+def campaign_requirement_delete(*, item: CampaignDocument | CampaignQuestion, by) -> None:
+    """Remove a required document or a question of the year from the campaign (audited)."""
+    audit_log(
+        target=item.campaign, verb=f"{_requirement_verb(item)}.delete", by=by, data={"libellé": str(item)}
+    )
+    item.delete()
+    renew_public_pages()

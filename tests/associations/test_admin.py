@@ -175,3 +175,32 @@ def test_indicators_readers_do_not_read_the_files(client, world):
     client.force_login(reader)
     assert client.get(admin_url("subsidyapplication_change", world.application.pk)).status_code == 403
     assert client.get(admin_url("relaislabel_changelist")).status_code == 200
+
+
+def test_campaign_requirements_are_changed_through_the_services(client, world):
+    from associations.models import Campaign, CampaignDocument, CampaignQuestion
+    from tests.admin_forms import form_data
+
+    client.force_login(world.people["instructor"])
+    campaign = Campaign.objects.filter(required_documents__isnull=False).first()
+    url = admin_url("campaign_change", campaign.pk)
+    page = client.get(url)
+    assert page.status_code == 200
+    document = campaign.required_documents.first()
+    documents_prefix = page.context["inline_admin_formsets"][0].formset.prefix
+    questions_prefix = page.context["inline_admin_formsets"][1].formset.prefix
+    data = form_data(
+        page,
+        **{
+            f"{documents_prefix}-0-title": "RIB au nom de l'association",
+            f"{questions_prefix}-0-DELETE": "on",
+        },
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document.refresh_from_db()
+    assert document.title == "RIB au nom de l'association"
+    assert not CampaignQuestion.objects.filter(campaign=campaign).exists()
+    verbs = set(AuditEntry.objects.for_object(campaign).values_list("verb", flat=True))
+    assert {"campaign.document.update", "campaign.question.delete"} <= verbs
+    assert CampaignDocument.objects.filter(campaign=campaign).count() == 1
