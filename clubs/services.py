@@ -1,4 +1,4 @@
-"""Every write of the clubs app (STYLE.md §2): atomic, validated, audited, refused with a reason."""
+"""Every write of the clubs app (docs/conventions.md): atomic, validated, audited, refused with a reason."""
 
 import re
 

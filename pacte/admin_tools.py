@@ -1,5 +1,5 @@
 """What every model admin of the portal shares: actions and saves go through the services
-(DESIGN.md §7, "the admin goes through the services").
+(docs/architecture.md, "the admin goes through the services").
 
 A service refusal is a reason the agent must read: it is shown as an error message and nothing of
 the save is kept (no related rows, no "saved successfully", no admin log entry). Forms show the

@@ -1,4 +1,4 @@
-"""Full-page cache of the public pages for anonymous visitors (DESIGN.md §7).
+"""Full-page cache of the public pages for anonymous visitors (docs/architecture.md).
 
 A page is served from the cache only to a visitor with no session cookie and no pending message,
 and only a response that carries nothing personal is stored: no cookie set, no CSRF token used

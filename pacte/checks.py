@@ -44,7 +44,7 @@ def portal_declarations(app_configs, **kwargs):
     return errors
 
 
-# The embedded runtime (DESIGN.md §5) is for `make run` and tests; outside DEBUG each of its parts
+# The embedded runtime (docs/architecture.md) is for `make run` and tests; outside DEBUG each of its parts
 # is a production fault, refused by `check --deploy`.
 _PROCESS_LOCAL_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache",
@@ -96,7 +96,7 @@ def production_runtime(app_configs, **kwargs):
 
 def runtime_mode() -> str:
     """ "production" when every part of the runtime is the shared one (database server, shared
-    cache, Celery workers, real e-mail), "embarqué" otherwise (DESIGN.md §5)."""
+    cache, Celery workers, real e-mail), "embarqué" otherwise (docs/architecture.md)."""
     embedded = (
         settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
         or settings.CACHES["default"]["BACKEND"] in _PROCESS_LOCAL_CACHES

@@ -2,7 +2,7 @@ from django.db import models
 
 
 class Action(models.TextChoices):
-    """The six actions of axis VIII of the PACTE (DESIGN.md §2)."""
+    """The six actions of axis VIII of the PACTE (docs/architecture.md)."""
 
     CLUBS = "clubs", "Clubs COP21 et jardiniers"
     ATELIER = "atelier", "Atelier des Transitions"

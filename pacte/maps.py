@@ -1,6 +1,6 @@
 """Server-drawn SVG map of the Métropole's 71 communes, from the outlines loaded by migration.
 
-No tile server, no script and nothing fetched from a third party (DESIGN.md §7). The outlines
+No tile server, no script and nothing fetched from a third party (docs/architecture.md). The outlines
 (GeoJSON Polygon/MultiPolygon, WGS84) are projected once per process into SVG path strings: they are
 reference data that only a migration changes, and a deploy restarts the processes. Each rendering
 then only picks a value class per commune. The class colours live in static/css/base.css

@@ -1,6 +1,6 @@
 """Settings of the PACTE portal.
 
-One module driven by environment variables. The defaults are the embedded runtime of DESIGN.md §5
+One module driven by environment variables. The defaults are the embedded runtime of docs/architecture.md
 (SQLite, Celery eager, local-memory cache, console e-mail); production sets the variables listed in
 the README. Nothing exists only in production.
 """

@@ -1,4 +1,4 @@
-"""Every page of the demo site is valid HTML for the W3C Nu HTML Checker (DESIGN.md §7, §8).
+"""Every page of the demo site is valid HTML for the W3C Nu HTML Checker (docs/architecture.md).
 
 html5lib (tests/pacte/test_html_validity.py) checks parsing; the Nu checker (vnu) also checks the
 content models and attribute values: `<time datetime>` syntax, unknown `hx-*` attributes, elements

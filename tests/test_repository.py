@@ -16,7 +16,9 @@ def test_no_tracked_file_refers_to_documents_outside_the_repository():
         if not path.is_file() or name == "tests/test_repository.py":
             continue
         text = path.read_text(errors="ignore")
-        if "../shared" in text or "/work/shared" in text:
+        # The shared design documents of the founding team are not part of the project: the
+        # project's own docs/ say the same things in its own words.
+        if any(marker in text for marker in ("../shared", "/work/shared", "DESIGN.md", "STYLE.md")):
             offenders.append(name)
     assert offenders == []
 

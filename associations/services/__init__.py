@@ -1,4 +1,4 @@
-"""Every write of action 3 (STYLE.md §2): atomic, validated, audited, e-mails after commit.
+"""Every write of action 3 (docs/conventions.md): atomic, validated, audited, e-mails after commit.
 
 Views, the admin and the Celery tasks only call these functions.
 """

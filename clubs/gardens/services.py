@@ -1,4 +1,4 @@
-"""Every write of the "jardiniers de la nature" network (STYLE.md §2), plus what it gives the kernel:
+"""Every write of the "jardiniers de la nature" network (docs/conventions.md), plus what it gives the kernel:
 the person's data export and erasure, and demo content.
 
 A garden's checklist is kept twice on purpose: `Garden.practices` is the state now, and each change

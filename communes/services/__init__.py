@@ -1,4 +1,4 @@
-"""Every write of the communes app (STYLE.md §2): atomic, validated, audited, refused with a reason.
+"""Every write of the communes app (docs/conventions.md): atomic, validated, audited, refused with a reason.
 
 A sub-module per subject; the names are re-exported here for the views, the admin and the tests.
 """

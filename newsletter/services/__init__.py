@@ -1,4 +1,4 @@
-"""Every write of the letter (STYLE.md §2): atomic, validated, audited, e-mails after commit.
+"""Every write of the letter (docs/conventions.md): atomic, validated, audited, e-mails after commit.
 
 - `subscriptions`: subscribe (double opt-in), confirm, preferences, unsubscribe, deactivate;
 - `sheets`: experience sheets and their review workflow;

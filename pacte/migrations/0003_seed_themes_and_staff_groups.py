@@ -1,4 +1,4 @@
-"""The PACTE behaviour themes and the staff groups of DESIGN.md §7."""
+"""The PACTE behaviour themes and the staff groups of docs/architecture.md."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations

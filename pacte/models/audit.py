@@ -9,7 +9,7 @@ class AuditEntryQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    """Who changed what, when, from which state to which, and why (DESIGN.md §7)."""
+    """Who changed what, when, from which state to which, and why (docs/architecture.md)."""
 
     created_at = models.DateTimeField("le", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -1,1 +1,1 @@
-"""Every write of the kernel goes through a function of this package (STYLE.md §2)."""
+"""Every write of the kernel goes through a function of this package (docs/conventions.md)."""

@@ -1,4 +1,4 @@
-"""The clubs pages make as many queries with many rows as with few (DESIGN.md §7)."""
+"""The clubs pages make as many queries with many rows as with few (docs/architecture.md)."""
 
 import pytest
 from django.db import connection

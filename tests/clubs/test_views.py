@@ -1,5 +1,5 @@
 """Permission matrix of every clubs view: anonymous, non-member, member, animator of another club,
-animator, staff (DESIGN.md §8). Another club's object is a 404."""
+animator, staff (docs/architecture.md). Another club's object is a 404."""
 
 from datetime import timedelta
 

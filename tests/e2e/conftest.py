@@ -90,7 +90,7 @@ def browser(e2e_requirements, live_server):
     for alias, wrapper in wrappers.items():
         connections[alias] = wrapper
     try:
-        # headless=True also adds --headless; the DESIGN.md flags are passed as they are written.
+        # headless=True also adds --headless; the documented flags are passed as they are written.
         browser = playwright.chromium.launch(
             executable_path=_chromium_path(), headless=True, args=CHROMIUM_FLAGS
         )

@@ -1,4 +1,4 @@
-"""Every admin action and save of the kernel goes through its service (DESIGN.md §7): each test
+"""Every admin action and save of the kernel goes through its service (docs/architecture.md): each test
 checks the audit entry, the derived records, and that the next anonymous page (served from the
 page cache before the change) shows it."""
 

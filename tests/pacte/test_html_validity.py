@@ -1,4 +1,4 @@
-"""Pages must validate as HTML (DESIGN.md §7): parsed by html5lib, the WHATWG parsing algorithm,
+"""Pages must validate as HTML (docs/architecture.md): parsed by html5lib, the WHATWG parsing algorithm,
 with every parse error reported; plus the document-level rules a parser does not check (unique
 ids, references to ids that exist, images with a text alternative).
 """

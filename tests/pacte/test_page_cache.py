@@ -1,4 +1,4 @@
-"""Full-page cache of anonymous public pages (pacte/cache.py, DESIGN.md §7)."""
+"""Full-page cache of anonymous public pages (pacte/cache.py, docs/architecture.md)."""
 
 import pytest
 from django.contrib.messages import get_messages

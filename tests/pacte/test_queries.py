@@ -1,4 +1,4 @@
-"""The number of queries of a page does not grow with the data (DESIGN.md §7)."""
+"""The number of queries of a page does not grow with the data (docs/architecture.md)."""
 
 import pytest
 from django.db import connection
