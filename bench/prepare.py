@@ -4,6 +4,8 @@
                                            `seed_demo --scale SCALE` makes, 1 otherwise
     python bench/prepare.py pages          the pages to measure, one "label<TAB>path" a line
     python bench/prepare.py session        the session key of a signed-in demo account
+    python bench/prepare.py queries        each page's SQL queries, rendered in-process with the
+                                           cache bypassed: "path<TAB>anonymous<TAB>signed in"
 
 To measure another page, add it to `pages()` below.
 """
@@ -30,6 +32,7 @@ from pacte.enums import RegistrationStatus  # noqa: E402
 from pacte.models import Event, Organisation, Registration, User  # noqa: E402
 
 # seed_scale names what it creates "charge-…" (pacte/demo.py).
+MINIMAL = "/_bench/minimal/"
 PER_SCALE = {"users": 500, "events": 20, "registrations": 2000}
 
 
@@ -181,6 +184,34 @@ def session_key() -> str:
     return session.session_key
 
 
+def count_queries(paths: list[str]) -> list[tuple[str, int, int]]:
+    """Queries of each page rendered in-process (cache bypassed), anonymous then signed in.
+
+    CaptureQueriesContext records without DEBUG; the page cache is bypassed with a parameter no
+    page knows, as wrk's "bust" mode does, so the count is what rendering the page costs."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from pacte.demo import DEMO_ACCOUNTS
+
+    user = User.objects.get(email=DEMO_ACCOUNTS[0][0])
+    anonymous, signed_in = Client(), Client()
+    signed_in.force_login(user)
+    counts = []
+    for n, path in enumerate(paths):
+        found = []
+        for client in (anonymous, signed_in):
+            separator = "&" if "?" in path else "?"
+            # Twice: the first request may fill per-process caches; the second is the steady state.
+            for attempt in range(2):
+                with CaptureQueriesContext(connection) as queries:
+                    client.get(f"{path}{separator}_bench=q{n}-{attempt}", HTTP_HOST="127.0.0.1")
+            found.append(len(queries))
+        counts.append((path, found[0], found[1]))
+    return counts
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
     if command == "seeded":
@@ -188,6 +219,11 @@ def main(argv: list[str]) -> int:
     if command == "pages":
         for label, path in pages():
             print(f"{label}\t{path}")
+        return 0
+    if command == "queries":
+        paths = [MINIMAL] + [path for _, path in pages()]
+        for path, anonymous, signed_in in count_queries(paths):
+            print(f"{path}\t{anonymous}\t{signed_in}")
         return 0
     if command == "session":
         print(session_key())

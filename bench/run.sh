@@ -9,7 +9,9 @@
 #  3. wrk, from its own process, 16 connections, a short warm-up then a fixed duration per page:
 #     anonymous (page cache), anonymous with an unknown query parameter (cache bypassed, the page
 #     is rendered each time), and signed in (never cached);
-#  4. a table: requests/s, p95 latency, and req/s as a ratio of the minimal view's in this run.
+#  4. a table: requests/s, p95 latency, req/s as a ratio of the right minimal view in this run
+#     (signed-in pages against the signed-in minimal view), SQL queries of each page; exits 1
+#     when a target of bench/table.py is missed.
 #
 # Tunables (environment): BENCH_SCALE (100), BENCH_DURATION (10 s), BENCH_WARMUP (2 s),
 # BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_WORKERS (2 × cores + 1),
@@ -97,6 +99,9 @@ log "gunicorn sur ${BASE} (${WORKERS} workers × ${WORKER_THREADS} thread(s))"
 $PY manage.py collectstatic --noinput -v0
 PAGES=$($PY bench/prepare.py pages)
 SESSION=$($PY bench/prepare.py session)
+# SQL queries of each page, counted in-process (no DEBUG needed) before the load.
+QUERIES="$WORK/queries"
+$PY bench/prepare.py queries >"$QUERIES"
 redis-cli -h 127.0.0.1 -n "$REDIS_DB" flushdb >/dev/null
 export REDIS_URL="redis://127.0.0.1:6379/${REDIS_DB}"
 
@@ -176,11 +181,12 @@ row "$signed_in" "vue minimale" "$MINIMAL" "-" "$(measure "$MINIMAL" plain "${co
 
 # --- 4. Table -------------------------------------------------------------------------------
 log "Résultats : base ${DB} (échelle ${SCALE}), gunicorn ${WORKERS}×${WORKER_THREADS}, wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s"
-table=$($PY bench/table.py "$ROWS")
+status=0
+table=$($PY bench/table.py "$ROWS" "$QUERIES") || status=$?
 echo "$table"
 echo
 echo "Charge moyenne de la machine (1, 5, 15 min) : ${LOAD_BEFORE} avant les mesures, $(cut -d' ' -f1-3 /proc/loadavg) après."
-echo "ratio = req/s de la page ÷ req/s de la vue minimale anonyme de cette même exécution."
-echo "Objectif : pour chaque page publique en anonyme (cache de pages), ratio ≥ 0,25 et p95 < 50 ms."
 mkdir -p bench/out
 printf '%s\n%s\n' "$(date -Iseconds)" "$table" >bench/out/latest.txt
+# Non-zero when a target is missed (bench/table.py lists which).
+exit "$status"
