@@ -142,3 +142,33 @@ def test_manage_page_queries_constant(client):
     few = _count(client, f"/clubs/{club.slug}/animer/")
     _grow_club(club, 6)
     assert _count(client, f"/clubs/{club.slug}/animer/") == few
+
+
+def _count_without_session(client, url):
+    """Queries of a page but the session's: the bench (and production) read sessions from Redis
+    (cached_db), the tests from the database."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len([query for query in ctx.captured_queries if "django_session" not in query["sql"]])
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "member", "animator"])
+def test_club_page_at_most_six_queries_and_a_new_practice_shows_at_once(client, viewer):
+    """The part everyone sees is cached per content version (clubs.views.clubs.club_public_context):
+    a rendered page (page cache off) stays within the bench's 6 queries, grown or not, and a
+    write renews it for the very next request."""
+    club = ClubFactory()
+    if viewer != "anonymous":
+        client.force_login(animator(club) if viewer == "animator" else member(club))
+    _grow_club(club, 1)
+    client.get(club.get_absolute_url())  # fills the cached part
+    assert _count_without_session(client, club.get_absolute_url()) <= 6
+    _grow_club(club, 8)
+    client.get(club.get_absolute_url())
+    assert _count_without_session(client, club.get_absolute_url()) <= 6
+    author = member(club)
+    practice_create(
+        club=club, author=author, title="Toute nouvelle", text="T", themes=[], photos=[], by=author
+    )
+    assert "Toute nouvelle" in client.get(club.get_absolute_url()).content.decode()
