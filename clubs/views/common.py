@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from pacte.views.helpers import int_or_404, paginate  # noqa: F401 — the kernel's, re-exported
+from pacte.views.helpers import form_service, int_or_404, paginate, refusal_status  # noqa: F401 — the kernel's, re-exported
 
 from ..models import Club
 

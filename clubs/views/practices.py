@@ -27,7 +27,7 @@ from ..services import (
     practice_restore,
     practice_update,
 )
-from .common import AREAS, club_for, int_or_404, members_only, paginate
+from .common import AREAS, club_for, int_or_404, members_only, paginate, refusal_status
 
 
 @login_not_required
@@ -129,17 +129,23 @@ def practice_reply(request, slug, pk):
     practice = _practice_for(request, club, pk)
     form = PracticeReplyForm(request.POST)
     if form.is_valid():
-        try:
-            practice_reply_create(
-                practice=practice, author=request.user, text=form.cleaned_data["text"], by=request.user
-            )
-        except RefusedError as error:
-            messages.error(request, error.messages[0])
-        else:
+        done, _ = form_service(
+            form,
+            practice_reply_create,
+            practice=practice,
+            author=request.user,
+            text=form.cleaned_data["text"],
+            by=request.user,
+        )
+        if done:
             messages.success(request, "Votre réponse est publiée.")
-        return redirect(practice)
+            return redirect(practice)
+    # Invalid or refused (rate limit, practice withdrawn meanwhile): the page again, the text as typed.
     return render(
-        request, "clubs/practice_detail.html", _detail_context(request, club, practice, reply_form=form)
+        request,
+        "clubs/practice_detail.html",
+        _detail_context(request, club, practice, reply_form=form),
+        status=refusal_status(form),
     )
 
 

@@ -23,7 +23,7 @@ from pacte.services.exchanges import (
 
 from ..forms import ReplyForm, TopicForm
 from ..services import is_animator, is_member
-from .common import AREAS, club_for, int_or_404, members_only, paginate
+from .common import AREAS, club_for, form_service, int_or_404, members_only, paginate, refusal_status
 
 
 def _topics(club):
@@ -113,16 +113,24 @@ def topic_reply(request, slug, pk):
     topic = _topic_for(request, club, pk)
     form = ReplyForm(request.POST)
     if form.is_valid():
-        try:
-            reply = reply_create(
-                topic=topic, body=form.cleaned_data["body"], author=request.user, by=request.user
-            )
-        except RefusedError as error:
-            messages.error(request, error.messages[0])
-            return redirect(topic)
-        messages.success(request, "Votre réponse est publiée.")
-        return redirect(f"{topic.get_absolute_url()}#reponse-{reply.pk}")
-    return render(request, "clubs/topic_detail.html", _topic_context(request, club, topic, form=form))
+        done, reply = form_service(
+            form,
+            reply_create,
+            topic=topic,
+            body=form.cleaned_data["body"],
+            author=request.user,
+            by=request.user,
+        )
+        if done:
+            messages.success(request, "Votre réponse est publiée.")
+            return redirect(f"{topic.get_absolute_url()}#reponse-{reply.pk}")
+    # Invalid or refused (rate limit, topic closed meanwhile): the page again, the text as typed.
+    return render(
+        request,
+        "clubs/topic_detail.html",
+        _topic_context(request, club, topic, form=form),
+        status=refusal_status(form),
+    )
 
 
 @require_POST

@@ -37,7 +37,15 @@ def form_service(form, service, /, **kwargs) -> tuple[bool, object]:
         return True, service(**kwargs)
     except RefusedError as error:
         form.add_error(None, error.messages[0])
+        form.refusal = error  # for refusal_status
         return False, None
+
+
+def refusal_status(form) -> int:
+    """The status of a page shown again after `form_service`: 429 when the refusal is a rate limit
+    (pacte.ratelimit), so clients and proxies know to slow down, 200 otherwise."""
+    refusal = getattr(form, "refusal", None)
+    return 429 if refusal is not None and getattr(refusal, "code", None) == "rate_limited" else 200
 
 
 def action_service(request, service, /, *, success: str = "", **kwargs) -> tuple[bool, object]:

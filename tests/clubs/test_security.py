@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from clubs.enums import PracticeStatus
 from clubs.gardens.models import Charter
-from clubs.models import ClubMembershipRecord, Practice, PracticeReport
+from clubs.models import ClubMembershipRecord, Practice, PracticeReply, PracticeReport
 from clubs.services import (
     club_mailing_create,
     practice_create,
@@ -21,8 +21,10 @@ from clubs.services import (
     practice_restore,
     unsubscribe_token,
 )
+from pacte.models import ExchangeNetwork, Reply
 from pacte.ratelimit import RateLimited
 from pacte.services.errors import RefusedError
+from pacte.services.exchanges import topic_create
 from tests.clubs.factories import ClubFactory, PracticeFactory, animator, image_upload, member
 from tests.factories import UserFactory
 from tests.pacte.test_allauth import login
@@ -163,6 +165,44 @@ def test_practices_replies_and_uploads_are_rate_limited(client):
     )
     body = response.content.decode()
     assert response.status_code == 200 and "avant de recommencer" in body and 'value="Mon compost"' in body
+
+
+def test_refused_replies_keep_the_typed_text_next_to_the_refusal(client, settings):
+    settings.PACTE_RATE_LIMITS = {"exchanges.reply": "1/h", "clubs.practice_reply": "1/h"}
+    club = ClubFactory()
+    author = member(club)
+    practice = PracticeFactory(club=club)
+    topic = topic_create(
+        network=ExchangeNetwork.CLUBS,
+        organisation=club.organisation,
+        title="Sortie",
+        body="Qui vient ?",
+        author=author,
+        by=author,
+    )
+    client.force_login(author)
+    posts = [
+        (reverse("clubs:topic_reply", args=[club.slug, topic.pk]), "body", Reply.objects.filter(topic=topic)),
+        (
+            reverse("clubs:practice_reply", args=[club.slug, practice.pk]),
+            "text",
+            PracticeReply.objects.filter(practice=practice),
+        ),
+    ]
+    for url, field, replies in posts:
+        assert client.post(url, {field: "La première passe."}).status_code == 302
+        response = client.post(url, {field: "Mon long texte tapé avec soin"})
+        body = response.content.decode()
+        # 429 for clients and proxies; the French reason and the text as typed, on the page.
+        assert response.status_code == 429, url
+        assert "avant de recommencer" in body and "Mon long texte tapé avec soin" in body
+        assert replies.count() == 1
+    # Another refusal (not a member any more) is a 200, the text still there.
+    settings.PACTE_RATE_LIMITS = {}
+    client.force_login(UserFactory())
+    response = client.post(posts[1][0], {"text": "Texte d’une personne hors du club"})
+    assert response.status_code == 200 and "Texte d’une personne hors du club" in response.content.decode()
+    assert PracticeReply.objects.filter(practice=practice).count() == 1
 
 
 # --- 4. a form's upload is bounded in time and memory -----------------------------------------

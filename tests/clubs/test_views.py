@@ -320,7 +320,8 @@ def test_adopt_and_withdraw_through_the_page(client, world):
     assert "Personne ne l'a encore adoptée" in page and "Je l'ai adoptée" in page
 
 
-@matrix(anonymous=302, non_member=302, member=302, other_animator=302, animator=302, staff=302)
+# Refused people see the page again with the refusal next to the form (200), their text kept.
+@matrix(anonymous=302, non_member=200, member=302, other_animator=200, animator=302, staff=200)
 def test_reply_to_practice(client, world, role, status):
     practice = PracticeFactory(club=world.club)
     user = world.login(client, role)
@@ -484,7 +485,8 @@ def test_member_opens_a_topic_and_another_replies(
     assert topic.get_absolute_url() in mailoutbox[0].body
 
 
-@matrix(anonymous=302, non_member=302, member=302, other_animator=302, animator=302, staff=302)
+# Refused people see the page again with the refusal next to the form (200), their text kept.
+@matrix(anonymous=302, non_member=200, member=302, other_animator=200, animator=302, staff=302)
 def test_topic_reply(client, world, role, status):
     topic = _topic(world)
     user = world.login(client, role)
