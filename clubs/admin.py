@@ -16,6 +16,7 @@ from .models import (
     ClubMailing,
     ClubMailingRecipient,
     ClubMembershipRecord,
+    ModerationSettings,
     Practice,
     PracticePhoto,
     PracticeReply,
@@ -26,11 +27,13 @@ from .services import (
     club_mailing_resume,
     club_profile_create,
     club_update,
+    moderation_settings_update,
     practice_hide,
     practice_photo_delete,
     practice_reply_set_hidden,
     practice_restore,
     practice_update,
+    reports_to_hide,
 )
 
 
@@ -418,3 +421,26 @@ class ClubMailingAdmin(admin.ModelAdmin):
 
 
 from .gardens import admin as gardens_admin  # noqa: E402, F401 — the jardiniers de la nature models
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(ServiceModelAdmin):
+    """One row: DACTE staff change it; it is created by the first change (until then the
+    environment's default applies) and never deleted."""
+
+    list_display = ["__str__", "reports_to_hide", "updated_at"]
+    fields = ["reports_to_hide"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not ModerationSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_changeform_initial_data(self, request):
+        return {"reports_to_hide": reports_to_hide()}
+
+    def save_through_service(self, request, obj, form, change):
+        return moderation_settings_update(
+            reports_to_hide=form.cleaned_data["reports_to_hide"], by=request.user
+        )

@@ -57,6 +57,7 @@ class ClubsConfig(portal.PortalApp):
         "practice.restore": "Pratique rétablie",
         "practice.report": "Signalement d'une pratique",
         "practice.reported": "Pratique retirée après signalements",
+        "moderation.settings": "Réglages de la modération modifiés",
         "practice.adopt": "Pratique adoptée",
         "practice.unadopt": "Adoption retirée",
         "practice.reply": "Réponse à une pratique",

@@ -13,6 +13,7 @@ from pacte.emails import send_templated_email
 from pacte.enums import Action, MembershipRole, OrganisationKind
 from pacte.images import ProcessedImage
 from pacte.models import Event, Membership, Organisation
+from pacte.permissions import acts_as_staff
 from pacte.ratelimit import rate_limit
 from pacte.services.audit import audit_log
 from pacte.services.errors import RefusedError
@@ -24,13 +25,14 @@ from .models import (
     ClubMailing,
     ClubMailingRecipient,
     ClubMembershipRecord,
+    ModerationSettings,
     Practice,
     PracticeAdoption,
     PracticePhoto,
     PracticeReply,
     PracticeReport,
 )
-from .models.practices import MAX_PHOTOS
+from .models.practices import MAX_PHOTOS, REPORTS_TO_HIDE_MAX
 
 UNSUBSCRIBE_SALT = "clubs.mailing-unsubscribe"
 # An unsubscribe link works for a year; an older one offers to e-mail a fresh link.
@@ -651,9 +653,42 @@ def practice_reply_set_hidden(*, reply: PracticeReply, hidden: bool, by, reason:
 
 
 def reports_to_hide() -> int:
-    """How many reports from distinct people take a practice off public pages on their own
-    (PACTE_REPORTS_TO_HIDE, 3 by default); animators and staff may hide it at any time."""
-    return max(1, int(settings.PACTE_REPORTS_TO_HIDE))
+    """How many reports from distinct people take a practice off public pages on their own: set
+    by DACTE staff in the admin (ModerationSettings), PACTE_REPORTS_TO_HIDE (3) until they do;
+    animators and staff may hide a practice at any time."""
+    chosen = (
+        ModerationSettings.objects.filter(pk=ModerationSettings.SINGLETON_PK)
+        .values_list("reports_to_hide", flat=True)
+        .first()
+    )
+    return chosen if chosen is not None else _default_reports_to_hide()
+
+
+def _default_reports_to_hide() -> int:
+    return min(REPORTS_TO_HIDE_MAX, max(1, int(settings.PACTE_REPORTS_TO_HIDE)))
+
+
+@transaction.atomic
+def moderation_settings_update(*, reports_to_hide: int, by) -> ModerationSettings:
+    """Change the moderation's settings (DACTE staff, in the admin). Takes effect on the next
+    report; practices already hidden or visible stay as they are until someone reports again."""
+    if not acts_as_staff(by):
+        raise RefusedError("Seule l'équipe de la DACTE règle la modération.", code="staff_only")
+    current = (
+        ModerationSettings.objects.select_for_update().filter(pk=ModerationSettings.SINGLETON_PK).first()
+    )
+    before = current.reports_to_hide if current else _default_reports_to_hide()
+    moderation = current or ModerationSettings(pk=ModerationSettings.SINGLETON_PK)
+    moderation.reports_to_hide = reports_to_hide
+    moderation.full_clean()
+    moderation.save()
+    audit_log(
+        target=moderation,
+        verb="moderation.settings",
+        by=by,
+        data={"reports_to_hide": {"before": before, "after": reports_to_hide}},
+    )
+    return moderation
 
 
 @transaction.atomic

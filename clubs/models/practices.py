@@ -1,4 +1,4 @@
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -9,7 +9,14 @@ from pacte.permissions import acts_as_staff
 
 from ..enums import PracticeStatus
 
-__all__ = ["Practice", "PracticeAdoption", "PracticePhoto", "PracticeReply", "PracticeReport"]
+__all__ = [
+    "ModerationSettings",
+    "Practice",
+    "PracticeAdoption",
+    "PracticePhoto",
+    "PracticeReply",
+    "PracticeReport",
+]
 
 MAX_PHOTOS = 6
 
@@ -245,3 +252,36 @@ class PracticeReport(TimeStampedModel):
 
     def __str__(self):
         return f"Signalement de « {self.practice} »"
+
+
+REPORTS_TO_HIDE_MAX = 50
+
+
+class ModerationSettings(TimeStampedModel):
+    """The moderation's settings DACTE staff change in the admin: a single row (pk 1), created
+    by the first change; until then the environment's defaults apply (clubs.services)."""
+
+    SINGLETON_PK = 1
+
+    reports_to_hide = models.PositiveSmallIntegerField(
+        "signalements pour masquer une pratique",
+        validators=[MinValueValidator(1), MaxValueValidator(REPORTS_TO_HIDE_MAX)],
+        help_text=(
+            "Nombre de personnes différentes dont les signalements retirent une pratique des pages "
+            f"publiques en attendant la modération (de 1 à {REPORTS_TO_HIDE_MAX})."
+        ),
+    )
+
+    class Meta:
+        verbose_name = "réglages de la modération"
+        verbose_name_plural = "réglages de la modération"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="moderation_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(reports_to_hide__gte=1, reports_to_hide__lte=REPORTS_TO_HIDE_MAX),
+                name="moderation_settings_reports_to_hide_range",
+            ),
+        ]
+
+    def __str__(self):
+        return "Réglages de la modération"

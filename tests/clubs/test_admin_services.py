@@ -349,3 +349,56 @@ def test_mailing_resume_action_is_audited_and_sends_nothing_twice(
         agent.post(changelist(ClubMailing), {"action": "resume_sending", "_selected_action": [mailing.pk]})
     assert entry("club.mailing.resume", mailing).actor == staff
     assert len(mailoutbox) == sent
+
+
+# --- Moderation settings ------------------------------------------------------------------------
+
+
+def test_staff_set_how_many_reports_hide_a_practice_in_the_admin(agent, staff, settings):
+    from clubs.models import ModerationSettings
+    from clubs.services import practice_report, reports_to_hide
+    from pacte.services.audit import verb_label
+
+    settings.PACTE_REPORTS_TO_HIDE = 3
+    add_url = reverse("admin:clubs_moderationsettings_add")
+    response = agent.get(add_url)
+    assert response.status_code == 200 and response.context["adminform"].form.initial["reports_to_hide"] == 3
+    # Out of bounds: a French message next to the field, nothing saved.
+    for wrong in ("0", "51", "99999999999999999999"):
+        response = agent.post(add_url, {"reports_to_hide": wrong})
+        assert response.status_code == 200 and response.context["adminform"].form.errors, wrong
+    assert not ModerationSettings.objects.exists()
+    response = agent.post(add_url, {"reports_to_hide": "2"})
+    assert response.status_code == 302
+    moderation = ModerationSettings.objects.get()
+    audit = entry("moderation.settings", moderation)
+    assert audit.actor == staff and audit.data["reports_to_hide"] == {"before": 3, "after": 2}
+    assert verb_label("moderation.settings") == "Réglages de la modération modifiés"
+    # One row: no second one, no deletion; the list leads to it.
+    assert agent.get(add_url).status_code == 403
+    assert (
+        agent.post(reverse("admin:clubs_moderationsettings_delete", args=[moderation.pk])).status_code == 403
+    )
+    assert ModerationSettings.objects.count() == 1
+    response = agent.post(change_url(moderation), {"reports_to_hide": "1"})
+    assert response.status_code == 302 and reports_to_hide() == 1
+    assert AuditEntry.objects.filter(verb="moderation.settings").count() == 2
+
+    # The new threshold applies: one report now hides a practice, whatever the environment says.
+    practice = PracticeFactory(title="Paillage des massifs")
+    assert "Paillage des massifs" in warm("/clubs/pratiques/")
+    practice_report(practice=practice, reporter=member(practice.club), reason="Hors sujet", by=None)
+    practice.refresh_from_db()
+    assert practice.status == PracticeStatus.REPORTED
+    assert "Paillage des massifs" not in anonymous_page("/clubs/pratiques/")[0].content.decode()
+
+
+def test_only_staff_change_the_moderation_settings():
+    from clubs.models import ModerationSettings
+    from clubs.services import moderation_settings_update
+    from pacte.services.errors import RefusedError
+
+    for user in (UserFactory(), animator(ClubFactory())):
+        with pytest.raises(RefusedError):
+            moderation_settings_update(reports_to_hide=1, by=user)
+    assert not ModerationSettings.objects.exists()
