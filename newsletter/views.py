@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from pacte.cache import anonymous_page_cache
 from pacte.client_ip import client_ip
+from pacte.htmx import wants_fragment
 from pacte.services.errors import RefusedError
 
 from .enums import SubscriberStatus
@@ -225,7 +226,9 @@ def sheet_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": sheet_filter, "page": page, "sheets": page.object_list, "query": query.urlencode()}
-    template = "newsletter/includes/_sheet_results.html" if request.htmx else "newsletter/sheet_list.html"
+    template = (
+        "newsletter/includes/_sheet_results.html" if wants_fragment(request) else "newsletter/sheet_list.html"
+    )
     return render(request, template, context)
 
 

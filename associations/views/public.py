@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from pacte.cache import anonymous_page_cache
 from pacte.enums import OrganisationKind
+from pacte.htmx import wants_fragment
 from pacte.maps import commune_map
 from pacte.models import Event, Organisation, Theme
 from pacte.models.organisations import referent_q
@@ -40,7 +41,7 @@ def directory(request):
     association_filter = AssociationFilter(request.GET or None, queryset=_directory_queryset())
     page, query = paginate(request, association_filter.qs)
     context = {"filter": association_filter, "page": page, "associations": page.object_list, "query": query}
-    if request.htmx:
+    if wants_fragment(request):  # the page cache's key decides the same way
         return render(request, "associations/includes/_directory_results.html", context)
     per_commune = dict(
         labelled_organisations()

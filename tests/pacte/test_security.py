@@ -615,3 +615,21 @@ def test_former_address_is_told_first_and_can_cancel_even_after_confirmation(
         ("titulaire@exemple.fr", True, True)
     ]
     assert Client().get("/comptes/adresse/annuler/faux/").status_code == 404
+
+
+# --- the page cache cannot be poisoned with a fragment ------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/associations/", "/lettre/fiches/", "/agenda/", "/clubs/"])
+def test_an_htmx_history_restore_does_not_store_a_fragment_as_the_page(url):
+    from django.test import Client
+
+    # A history restore gets the full page (pacte.htmx.wants_fragment) and is stored under the
+    # page's key: a view that rendered its fragment there would serve it to every visitor.
+    restore = Client().get(url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert restore.status_code == 200 and "</html>" in restore.content.decode()
+    fragment = Client().get(url, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "</html>" not in fragment.content.decode()
+    for headers in ({}, {"HX-Request": "1"}):
+        page = Client().get(url, headers=headers)
+        assert page.status_code == 200 and "</html>" in page.content.decode(), headers
