@@ -155,6 +155,20 @@ class AssociationsConfig(portal.PortalApp):
             )
         ]
 
+    def commune_sections(self, request, commune):
+        """The labelled Relais COP21 associations located in the commune, for its page (one query)."""
+        from .services.label import labelled_organisations
+
+        associations = list(labelled_organisations().filter(commune=commune).order_by("name"))
+        return [
+            portal.PageSection(
+                title="Associations Relais COP21",
+                template="associations/includes/_commune_section.html",
+                context={"associations": associations, "commune": commune},
+                position=35,
+            )
+        ]
+
     def organisation_sections(self, request, organisation):
         from .views.sections import organisation_sections
 
