@@ -69,11 +69,18 @@ class ClubsConfig(portal.PortalApp):
         "garden.withdraw": "Jardin retiré du réseau",
         "garden.charter_sign": "Charte signée",
         "charter.publish": "Charte publiée",
+        "charter.draft.create": "Version de la charte préparée",
+        "charter.draft.update": "Version de la charte en préparation modifiée",
+        "charter.draft.delete": "Version de la charte en préparation supprimée",
+        "garden_practice.create": "Pratique ajoutée à la liste des jardiniers",
+        "garden_practice.update": "Pratique de la liste des jardiniers modifiée",
     }
     audit_states = {
         "practice:published": "publiée",
         "practice:reported": "signalée",
         "practice:hidden": "masquée",
+        "garden_practice:active": "proposée",
+        "garden_practice:retired": "retirée de la liste",
     }
 
     def ready(self):

@@ -1,16 +1,26 @@
 """Admin of the "jardiniers de la nature" network (imported by clubs/admin.py: the admin autodiscovery only imports `clubs.admin`).
 
-Writes that carry history go through the services: a checklist changed here is kept as a new
-checklist version, a charter version is published by an action and its text is then frozen.
+Every save, deletion and action goes through the services (pacte.admin_tools): a checklist
+changed here is kept as a new checklist version, a charter version is prepared, published by an
+action and its text is then frozen; each write is in the change journal.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count, Max
 
-from pacte.services.errors import RefusedError
+from pacte.admin_tools import ServiceModelAdmin, run_each
 
 from .models import Charter, CharterSignature, Garden, GardenChecklistVersion, GardenPractice
-from .services import charter_publish, garden_update, garden_withdraw
+from .services import (
+    PRACTICE_FIELDS,
+    charter_draft_delete,
+    charter_draft_save,
+    charter_publish,
+    garden_practice_create,
+    garden_practice_update,
+    garden_update,
+    garden_withdraw,
+)
 
 
 class WithdrawnFilter(admin.SimpleListFilter):
@@ -59,7 +69,7 @@ class SignatureInline(admin.TabularInline):
 
 
 @admin.register(Garden)
-class GardenAdmin(admin.ModelAdmin):
+class GardenAdmin(ServiceModelAdmin):
     list_display = [
         "__str__",
         "owner",
@@ -111,41 +121,38 @@ class GardenAdmin(admin.ModelAdmin):
     def last_signed_version(self, obj):
         return f"v{obj.last_version}" if obj.last_version else "—"
 
-    def save_model(self, request, obj, form, change):
+    def has_delete_permission(self, request, obj=None):
+        # A garden leaves the network by the "withdraw" action: its past stays in the figures.
+        return False
+
+    def save_through_service(self, request, obj, form, change):
         # Through the service, so that a changed checklist is kept as a new version.
         data = form.cleaned_data
-        try:
-            garden_update(
-                garden=obj,
-                garden_type=data["garden_type"],
-                commune=data["commune"],
-                size=data["size"],
-                name=data.get("name", ""),
-                practices=list(data.get("practices") or []),
-                by=request.user,
-            )
-        except RefusedError as error:
-            self.message_user(request, error.messages[0], messages.ERROR)
-
-    def save_related(self, request, form, formsets, change):
-        # The service already set the practices (form.save_m2m() is skipped on purpose).
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
+        return garden_update(
+            garden=obj,
+            garden_type=data["garden_type"],
+            commune=data["commune"],
+            size=data["size"],
+            name=data.get("name", ""),
+            practices=list(data.get("practices") or []),
+            by=request.user,
+        )
 
     @admin.action(description="Retirer du réseau les jardins choisis")
     def withdraw(self, request, queryset):
-        done = 0
-        for garden in queryset:
-            try:
-                garden_withdraw(garden=garden, by=request.user, reason="Retiré par l'équipe du réseau.")
-                done += 1
-            except RefusedError as error:
-                self.message_user(request, f"{garden} : {error.messages[0]}", messages.WARNING)
-        self.message_user(request, f"{done} jardin(s) retiré(s) du réseau.")
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda garden: garden_withdraw(
+                garden=garden, by=request.user, reason="Retiré par l'équipe du réseau."
+            ),
+            "jardin(s) retiré(s) du réseau.",
+        )
 
 
 @admin.register(GardenPractice)
-class GardenPracticeAdmin(admin.ModelAdmin):
+class GardenPracticeAdmin(ServiceModelAdmin):
     list_display = ["name", "description", "position", "is_active", "garden_count"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active"]
@@ -163,9 +170,17 @@ class GardenPracticeAdmin(admin.ModelAdmin):
         # Past checklist versions point at the practice: retire it ("proposée" unticked) instead.
         return False
 
+    def save_through_service(self, request, obj, form, change):
+        # From the change form or from a row of the list (list_editable): the form has already
+        # put its fields on `obj`; the service compares them with the stored row.
+        values = {name: getattr(obj, name) for name in PRACTICE_FIELDS}
+        if change:
+            return garden_practice_update(practice=obj, by=request.user, **values)
+        return garden_practice_create(by=request.user, **values)
+
 
 @admin.register(Charter)
-class CharterAdmin(admin.ModelAdmin):
+class CharterAdmin(ServiceModelAdmin):
     list_display = ["version", "title", "published_at", "signature_count", "created_at"]
     list_filter = [("published_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "text"]
@@ -188,16 +203,27 @@ class CharterAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return obj is None or obj.published_at is None
 
+    def save_through_service(self, request, obj, form, change):
+        return charter_draft_save(
+            charter=obj if change else None,
+            version=obj.version,
+            title=obj.title,
+            text=obj.text,
+            by=request.user,
+        )
+
+    def delete_through_service(self, request, obj):
+        charter_draft_delete(charter=obj, by=request.user)
+
     @admin.action(description="Publier la version choisie (les nouveaux jardins la signeront)")
     def publish(self, request, queryset):
-        for charter in queryset.order_by("version"):
-            try:
-                charter_publish(charter=charter, by=request.user)
-                self.message_user(request, f"Version {charter.version} publiée.")
-            except RefusedError as error:
-                self.message_user(
-                    request, f"Version {charter.version} : {error.messages[0]}", messages.WARNING
-                )
+        run_each(
+            self,
+            request,
+            queryset.order_by("version"),
+            lambda charter: charter_publish(charter=charter, by=request.user),
+            "version(s) publiée(s).",
+        )
 
 
 @admin.register(CharterSignature)

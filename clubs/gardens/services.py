@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from pacte.cache import invalidate
 from pacte.services.audit import audit_log
 from pacte.services.errors import RefusedError
 
@@ -41,6 +42,113 @@ def charter_publish(*, charter: Charter, by) -> Charter:
     charter.save(update_fields=["published_at", "updated_at"])
     audit_log(target=charter, verb="charter.publish", by=by, to_state=f"v{charter.version}")
     return charter
+
+
+CLUBS_AREA = "clubs"
+PRACTICE_FIELDS = ("name", "slug", "description", "position", "is_active")
+CHARTER_DRAFT_FIELDS = ("version", "title", "text")
+
+
+def _published_refusal() -> RefusedError:
+    return RefusedError(
+        "Cette version de la charte est publiée : son texte ne change plus, créez une nouvelle version.",
+        code="published",
+    )
+
+
+@transaction.atomic
+def charter_draft_save(*, charter: Charter | None = None, version: int, title: str, text: str, by) -> Charter:
+    """Create a charter version in preparation (`charter` None) or change one. What people signed
+    never changes: a published version is refused."""
+    if charter is None or charter.pk is None:
+        charter, before = Charter(), None
+    else:
+        charter = Charter.objects.select_for_update().get(pk=charter.pk)
+        if charter.published_at:
+            raise _published_refusal()
+        before = {name: getattr(charter, name) for name in CHARTER_DRAFT_FIELDS}
+    charter.version, charter.title, charter.text = version, title.strip(), text.strip()
+    charter.full_clean()
+    charter.save()
+    changed = [n for n in CHARTER_DRAFT_FIELDS if before is None or before[n] != getattr(charter, n)]
+    audit_log(
+        target=charter,
+        verb="charter.draft.create" if before is None else "charter.draft.update",
+        by=by,
+        to_state=f"v{charter.version}",
+        data={"fields": changed},
+    )
+    invalidate(CLUBS_AREA)
+    return charter
+
+
+@transaction.atomic
+def charter_draft_delete(*, charter: Charter, by) -> None:
+    """Delete a version still in preparation; a published one is refused (it was, or may be, signed)."""
+    charter = Charter.objects.select_for_update().get(pk=charter.pk)
+    if charter.published_at or charter.signatures.exists():
+        raise RefusedError(
+            "Cette version de la charte est publiée : elle ne peut plus être supprimée.", code="published"
+        )
+    audit_log(target=charter, verb="charter.draft.delete", by=by, from_state=f"v{charter.version}")
+    charter.delete()
+    invalidate(CLUBS_AREA)
+
+
+# --- Checklist items --------------------------------------------------------------------------
+
+
+def _practice_values(practice: GardenPractice) -> dict:
+    return {name: getattr(practice, name) for name in PRACTICE_FIELDS}
+
+
+@transaction.atomic
+def garden_practice_create(
+    *, name: str, slug: str, description: str = "", position: int = 0, is_active: bool = True, by
+) -> GardenPractice:
+    """Add an item to the gardeners' checklist."""
+    item = GardenPractice(
+        name=name.strip(), slug=slug, description=description.strip(), position=position, is_active=is_active
+    )
+    item.full_clean()
+    item.save()
+    audit_log(
+        target=item,
+        verb="garden_practice.create",
+        by=by,
+        to_state="active" if item.is_active else "retired",
+    )
+    invalidate(CLUBS_AREA)
+    return item
+
+
+@transaction.atomic
+def garden_practice_update(*, practice: GardenPractice, by, **changes) -> GardenPractice:
+    """Change a checklist item (any of PRACTICE_FIELDS); unticking `is_active` retires it from the
+    checklist while past checklist versions keep pointing at it."""
+    unknown = set(changes) - set(PRACTICE_FIELDS)
+    if unknown:
+        raise TypeError(f"garden_practice_update() got unexpected fields {sorted(unknown)}")
+    item = GardenPractice.objects.select_for_update().get(pk=practice.pk)
+    before = _practice_values(item)
+    for name, value in changes.items():
+        setattr(item, name, value.strip() if isinstance(value, str) and name != "slug" else value)
+    item.full_clean()
+    changed = [name for name in PRACTICE_FIELDS if before[name] != getattr(item, name)]
+    if not changed:
+        return item
+    item.save()
+    states = {True: "active", False: "retired"}
+    audit_log(
+        target=item,
+        verb="garden_practice.update",
+        by=by,
+        from_state=states[before["is_active"]] if "is_active" in changed else "",
+        to_state=states[item.is_active] if "is_active" in changed else "",
+        data={"fields": changed},
+    )
+    invalidate(CLUBS_AREA)
+    return item
 
 
 def _sign(*, garden: Garden, charter: Charter, user, at) -> CharterSignature:

@@ -3,7 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from clubs.gardens.services import charter_draft_delete, charter_draft_save, garden_withdraw
 from clubs.models import Charter, CharterSignature, Garden, GardenPractice
+from pacte.models import AuditEntry
+from pacte.services.errors import RefusedError
+from tests.admin_forms import anonymous_page, form_data, warm
 from tests.clubs.test_gardens import make_garden, practice
 from tests.factories import UserFactory, commune
 
@@ -123,3 +127,150 @@ def test_charter_versions_publish_and_freeze(staff_client):
     draft.refresh_from_db()
     assert draft.text == "Nouvelle rédaction."
     assert staff_client.get(reverse("admin:clubs_charter_delete", args=[draft.pk])).status_code == 403
+
+
+# --- Every save, deletion and action goes through the services --------------------------------
+# Each test checks the audit entry, the record and the next anonymous page (cached before).
+
+
+def _entry(verb, target):
+    return AuditEntry.objects.filter(verb=verb).for_object(target).get()
+
+
+def _changelist_rows(response, **changes_by_slug) -> dict:
+    """POST data of the checklist's editable list as rendered, with some rows changed."""
+    formset = response.context["cl"].formset
+    data = {f"{formset.prefix}-{key}": value for key, value in formset.management_form.initial.items()}
+    for row in formset.forms:
+        values = {
+            "id": row.instance.pk,
+            "position": row.instance.position,
+            "is_active": row.instance.is_active,
+        }
+        values.update(changes_by_slug.get(row.instance.slug, {}))
+        for name, value in values.items():
+            if name == "is_active":
+                if value:
+                    data[row.add_prefix(name)] = "on"
+            else:
+                data[row.add_prefix(name)] = value
+    data["_save"] = "Enregistrer"
+    return data
+
+
+def test_practice_retired_from_the_list_goes_through_the_service(staff_client):
+    network = reverse("clubs:gardens")
+    assert "Mare ou point d" in warm(network)
+    url = reverse("admin:clubs_gardenpractice_changelist")
+    response = staff_client.post(url, _changelist_rows(staff_client.get(url), mare={"is_active": False}))
+    assert response.status_code == 302
+    item = practice("mare")
+    assert item.is_active is False
+    audit = _entry("garden_practice.update", item)
+    assert (audit.actor.is_staff, audit.from_state, audit.to_state) == (True, "active", "retired")
+    assert audit.data == {"fields": ["is_active"]}
+    # Only the changed row is journaled.
+    assert AuditEntry.objects.filter(verb="garden_practice.update").count() == 1
+    page, cache_state = anonymous_page(network)
+    assert cache_state == "miss"
+    assert "Mare ou point d" not in page.content.decode()
+
+
+def test_practice_added_and_changed_in_the_form_go_through_the_services(staff_client):
+    network = reverse("clubs:gardens")
+    warm(network)
+    response = staff_client.post(
+        reverse("admin:clubs_gardenpractice_add"),
+        {"name": "Toiture végétalisée", "slug": "toiture-vegetalisee", "position": 200, "is_active": "on"},
+    )
+    assert response.status_code == 302
+    item = GardenPractice.objects.get(slug="toiture-vegetalisee")
+    assert _entry("garden_practice.create", item).to_state == "active"
+    page, cache_state = anonymous_page(network)
+    assert cache_state == "miss" and "Toiture végétalisée" in page.content.decode()
+
+    warm(network)
+    change = reverse("admin:clubs_gardenpractice_change", args=[item.pk])
+    staff_client.post(change, form_data(staff_client.get(change), description="Sedums sur le garage."))
+    item.refresh_from_db()
+    assert item.description == "Sedums sur le garage."
+    assert _entry("garden_practice.update", item).data == {"fields": ["description"]}
+    assert "Sedums sur le garage." in anonymous_page(network)[0].content.decode()
+
+
+def test_charter_draft_saved_and_deleted_through_the_services(staff_client):
+    charter_page = reverse("clubs:charter")
+    warm(charter_page)
+    staff_client.post(
+        reverse("admin:clubs_charter_add"),
+        {"version": 2, "title": "Charte des jardiniers de la nature", "text": "Première rédaction."},
+    )
+    draft = Charter.objects.get(version=2)
+    assert _entry("charter.draft.create", draft).to_state == "v2"
+    assert anonymous_page(charter_page)[1] == "miss"
+
+    change = reverse("admin:clubs_charter_change", args=[draft.pk])
+    staff_client.post(change, form_data(staff_client.get(change), text="Nouvelle rédaction."))
+    draft.refresh_from_db()
+    assert draft.text == "Nouvelle rédaction."
+    assert _entry("charter.draft.update", draft).data == {"fields": ["text"]}
+
+    warm(charter_page)
+    response = staff_client.post(reverse("admin:clubs_charter_delete", args=[draft.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Charter.objects.filter(pk=draft.pk).exists()
+    assert AuditEntry.objects.filter(verb="charter.draft.delete", object_id=str(draft.pk)).count() == 1
+    assert anonymous_page(charter_page)[1] == "miss"
+
+
+def test_published_charter_refused_by_the_services(staff_client):
+    published = Charter.objects.current()
+    with pytest.raises(RefusedError):
+        charter_draft_save(charter=published, version=published.version, title="x", text="y", by=None)
+    with pytest.raises(RefusedError):
+        charter_draft_delete(charter=published, by=None)
+    assert Charter.objects.current() == published
+    # Deleting from the list goes through the service too.
+    draft = charter_draft_save(version=9, title="Brouillon", text="Texte.", by=None)
+    staff_client.post(
+        reverse("admin:clubs_charter_changelist"),
+        {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"},
+    )
+    assert not Charter.objects.filter(pk=draft.pk).exists()
+    assert AuditEntry.objects.filter(verb="charter.draft.delete", object_id=str(draft.pk)).exists()
+
+
+def test_garden_save_refused_says_why_and_not_saved(staff_client):
+    garden = make_garden(practices=["compostage"])
+    url = reverse("admin:clubs_garden_change", args=[garden.pk])
+    data = form_data(staff_client.get(url), commune=commune("darnetal").pk)
+    garden_withdraw(garden=garden, by=None)  # in between: the form was opened before
+    response = staff_client.post(url, data, follow=True)
+    body = response.content.decode()
+    assert "retiré du réseau : il ne peut plus être modifié" in body
+    assert "avec succès" not in body
+    garden.refresh_from_db()
+    assert garden.commune.slug == "rouen"
+    assert not AuditEntry.objects.filter(verb="garden.update").for_object(garden).exists()
+
+
+def test_garden_save_and_withdraw_are_journaled_and_renew_the_network_page(staff_client):
+    garden = make_garden(practices=["compostage"])
+    network = reverse("clubs:gardens")
+    warm(network)
+    url = reverse("admin:clubs_garden_change", args=[garden.pk])
+    staff_client.post(
+        url, form_data(staff_client.get(url), practices=[practice("compostage").pk, practice("mare").pk])
+    )
+    audit = _entry("garden.update", garden)
+    assert audit.data == {"added": [practice("mare").pk], "removed": []}
+    assert anonymous_page(network)[1] == "miss"
+
+    warm(network)
+    staff_client.post(
+        reverse("admin:clubs_garden_changelist"), {"action": "withdraw", "_selected_action": [garden.pk]}
+    )
+    assert _entry("garden.withdraw", garden).to_state == "withdrawn"
+    assert anonymous_page(network)[1] == "miss"
+    # Gardens leave by withdrawal only: no deletion in the admin.
+    assert staff_client.get(reverse("admin:clubs_garden_delete", args=[garden.pk])).status_code == 403
