@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from pacte.admin_tools import ServiceModelAdmin, run_each
+from pacte.admin_tools import ServiceModelAdmin, mark_formset_saved, refusal_text, run_each
 from pacte.services.errors import RefusedError
 
 from .enums import ApplicationStatus
@@ -38,8 +38,66 @@ from .models import (
 )
 from .occupancy import HEADERS, occupancy_report, report_table
 from .services.bookings import booking_approve, booking_cancel, booking_refuse
-from .services.calls import application_decide, call_save, review_save, with_weighted_score
+from .services.calls import application_decide, call_delete, call_save, review_save, with_weighted_score
 from .services.residencies import residency_create, residency_update
+from .services.venue import (
+    closure_conflicts,
+    closure_create,
+    closure_delete,
+    closure_update,
+    criterion_create,
+    criterion_delete,
+    criterion_update,
+    opening_hours_create,
+    opening_hours_delete,
+    opening_hours_update,
+    required_document_create,
+    required_document_delete,
+    required_document_update,
+    space_create,
+    space_delete,
+    space_update,
+    venue_create,
+    venue_delete,
+    venue_update,
+)
+
+# The services that save each inline's rows: (create, update, delete), each called with the row
+# under the keyword below and `by`.
+INLINE_SERVICES = {
+    OpeningHours: ("opening_hours", opening_hours_create, opening_hours_update, opening_hours_delete),
+    Closure: ("closure", closure_create, closure_update, closure_delete),
+    Criterion: ("criterion", criterion_create, criterion_update, criterion_delete),
+    RequiredDocument: (
+        "required_document",
+        required_document_create,
+        required_document_update,
+        required_document_delete,
+    ),
+}
+
+
+def save_formset_through_services(modeladmin, request, formset) -> None:
+    """Save an inline's rows through their services, deletions first. A refused row is reported
+    (with its reason) and left as it was; the others are saved."""
+    keyword, create, update, delete = INLINE_SERVICES[formset.model]
+    formset.save(commit=False)  # builds the rows (parent set) without writing anything
+    done = {"new": [], "changed": [], "deleted": []}
+    steps = [
+        ("deleted", delete, [(obj, None) for obj in formset.deleted_objects]),
+        ("changed", update, formset.changed_objects),
+        ("new", create, [(obj, None) for obj in formset.new_objects]),
+    ]
+    for kind, service, rows in steps:
+        for obj, changed_fields in rows:
+            label = str(obj)
+            try:
+                service(**{keyword: obj, "by": request.user})
+            except RefusedError as error:
+                modeladmin.message_user(request, f"{label} : {refusal_text(error)}", messages.ERROR)
+                continue
+            done[kind].append(obj if changed_fields is None else (obj, changed_fields))
+    mark_formset_saved(formset, new=done["new"], changed=done["changed"], deleted=done["deleted"])
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -47,21 +105,59 @@ class OpeningHoursInline(admin.TabularInline):
     extra = 0
 
 
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = Closure
+        fields = ["starts_on", "ends_on", "space", "reason"]
+
+    def clean(self):
+        # The bookings a closure would fall on, next to the row; the service checks again.
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        venue_id = self.instance.venue_id
+        # Only a row the agent touched: an existing closure left as is is not checked again.
+        if self.has_changed() and starts_on and ends_on and venue_id and ends_on >= starts_on:
+            probe = Closure(venue_id=venue_id, space=data.get("space"), starts_on=starts_on, ends_on=ends_on)
+            hit = list(closure_conflicts(probe)[:5])
+            if hit:
+                dates = ", ".join(
+                    f"{b.space} le {timezone.localtime(b.starts_at):%d/%m/%Y à %H:%M}" for b in hit
+                )
+                raise forms.ValidationError(
+                    f"Cette fermeture tombe sur des réservations ({dates}) : annulez-les d'abord "
+                    "(les associations sont prévenues) ou changez les dates.",
+                    code="closure_over_bookings",
+                )
+        return data
+
+
 class ClosureInline(admin.TabularInline):
     model = Closure
+    form = ClosureForm
     extra = 0
     fields = ["starts_on", "ends_on", "space", "reason"]
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(ServiceModelAdmin):
     list_display = ["name", "address", "commune"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OpeningHoursInline, ClosureInline]
 
+    def save_through_service(self, request, obj, form, change):
+        if change:
+            return venue_update(venue=obj, by=request.user)
+        return venue_create(venue=obj, by=request.user)
+
+    def delete_through_service(self, request, obj):
+        venue_delete(venue=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        save_formset_through_services(self, request, formset)
+
 
 @admin.register(Space)
-class SpaceAdmin(admin.ModelAdmin):
+class SpaceAdmin(ServiceModelAdmin):
     list_display = [
         "name",
         "kind",
@@ -74,6 +170,14 @@ class SpaceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "requires_approval", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     change_list_template = "admin/atelier/space/change_list.html"
+
+    def save_through_service(self, request, obj, form, change):
+        if change:
+            return space_update(space=obj, by=request.user)
+        return space_create(space=obj, by=request.user)
+
+    def delete_through_service(self, request, obj):
+        space_delete(space=obj, by=request.user)
 
     def get_urls(self):
         return [
@@ -192,12 +296,12 @@ class CallAdmin(ServiceModelAdmin):
     def save_through_service(self, request, obj, form, change):
         return call_save(call=obj, by=request.user)
 
-    def save_related(self, request, form, formsets, change):
-        # The call has no many-to-many of its own; its inlines (criteria, documents) are saved as usual.
-        if self.was_refused(request):
-            return super().save_related(request, form, formsets, change)
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
+    def delete_through_service(self, request, obj):
+        call_delete(call=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        # Criteria and required documents, through their services (the call has no many-to-many).
+        save_formset_through_services(self, request, formset)
 
     @admin.display(description="candidatures déposées")
     def application_count(self, obj):

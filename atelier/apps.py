@@ -52,6 +52,7 @@ class AtelierConfig(portal.PortalApp):
     audit_verbs = {
         "atelier.call.open": "appel ouvert",
         "atelier.call.save": "appel modifié",
+        "atelier.call.delete": "appel supprimé",
         "atelier.residency.update": "résidence modifiée",
         "atelier.application.create": "candidature commencée",
         "atelier.application.save": "candidature enregistrée",
@@ -68,6 +69,24 @@ class AtelierConfig(portal.PortalApp):
         "atelier.booking.check_in": "arrivée signalée",
         "atelier.booking.release": "réservation libérée (absence)",
         "atelier.booking.publish_event": "événement publié",
+        "atelier.venue.create": "lieu créé",
+        "atelier.venue.update": "lieu modifié",
+        "atelier.venue.delete": "lieu supprimé",
+        "atelier.space.create": "espace créé",
+        "atelier.space.update": "espace modifié",
+        "atelier.space.delete": "espace supprimé",
+        "atelier.opening_hours.create": "horaire d'ouverture ajouté",
+        "atelier.opening_hours.update": "horaire d'ouverture modifié",
+        "atelier.opening_hours.delete": "horaire d'ouverture supprimé",
+        "atelier.closure.create": "fermeture ajoutée",
+        "atelier.closure.update": "fermeture modifiée",
+        "atelier.closure.delete": "fermeture supprimée",
+        "atelier.criterion.create": "critère ajouté",
+        "atelier.criterion.update": "critère modifié",
+        "atelier.criterion.delete": "critère supprimé",
+        "atelier.required_document.create": "document demandé ajouté",
+        "atelier.required_document.update": "document demandé modifié",
+        "atelier.required_document.delete": "document demandé supprimé",
     }
 
     def metrics(self):

@@ -329,3 +329,17 @@ def call_save(*, call: Call, by) -> Call:
     )
     renew_public_pages()
     return call
+
+
+@transaction.atomic
+def call_delete(*, call: Call, by) -> None:
+    """Only a call nobody applied to: applications are kept (their decisions and residencies)."""
+    check_staff(by)
+    if call.applications.exists():
+        raise RefusedError(
+            "Des associations ont candidaté à cet appel : dépubliez-le plutôt que de le supprimer.",
+            code="call_has_applications",
+        )
+    audit_log(target=call, verb="atelier.call.delete", by=by)
+    call.delete()
+    renew_public_pages()
