@@ -20,6 +20,7 @@ from .models import (
     Theme,
     User,
 )
+from .services.accounts import user_delete_account, user_rights_changed
 from .services.audit import state_label, verb_label
 from .services.documents import private_document_create, private_document_delete, private_document_update
 from .services.errors import RefusedError
@@ -69,6 +70,30 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined", "anonymised_at"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    actions = ["delete_accounts"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Never a plain DELETE: it would drop the person's memberships without closing their
+        # history and lose who decided what. Accounts are deleted through user_delete_account.
+        return False
+
+    @admin.action(description="Supprimer les comptes choisis (anonymiser)", permissions=["change"])
+    def delete_accounts(self, request, queryset):
+        run_each(
+            self,
+            request,
+            queryset.filter(anonymised_at__isnull=True),
+            lambda user: user_delete_account(user=user, by=request.user),
+            "compte(s) supprimé(s) et anonymisé(s) ; leurs participations restent comptées.",
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        rights = {"is_active", "is_staff", "is_superuser", "groups", "user_permissions"} & set(
+            form.changed_data
+        )
+        if change and rights:
+            user_rights_changed(user=obj, fields=sorted(rights), by=request.user)
 
 
 @admin.register(Commune)

@@ -68,6 +68,13 @@ def user_export_data(*, user: User) -> dict:
 
 
 @transaction.atomic
+def user_rights_changed(*, user: User, fields: list[str], by) -> None:
+    """Record who gave or took an account's powers (active, staff, groups, permissions): the staff
+    edit them in the admin's user form, and the journal keeps it."""
+    audit_log(target=user, verb="user.rights", by=by, data={"champs": fields})
+
+
+@transaction.atomic
 def user_delete_account(*, user: User, by) -> None:
     """Remove the person's identity; registrations and participation stay, counted anonymously.
 

@@ -104,6 +104,7 @@ register_verbs(
         "document.delete": "Document supprimé",
         "user.profile": "Profil modifié",
         "user.delete": "Compte supprimé",
+        "user.rights": "Droits d'un compte modifiés",
         "user.email_change_requested": "Changement d'adresse e-mail demandé",
         "user.email_change_cancel": "Changement d'adresse e-mail annulé depuis l'ancienne adresse",
     }

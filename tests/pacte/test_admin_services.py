@@ -368,3 +368,29 @@ def test_organisation_added_in_the_admin_is_audited_and_its_logo_cleaned(agent, 
 def test_organisations_are_deactivated_not_deleted(agent):
     organisation = OrganisationFactory()
     assert agent.post(reverse("admin:pacte_organisation_delete", args=[organisation.pk])).status_code == 403
+
+
+def test_accounts_are_deleted_in_the_admin_through_the_service_and_rights_changes_are_journaled(client):
+    from django.contrib.auth.models import Group
+
+    from pacte.models import AuditEntry, User
+
+    agent = UserFactory(staff=True, is_superuser=True)
+    client.force_login(agent)
+    person = UserFactory(email="camille@exemple.fr")
+    changelist = reverse("admin:pacte_user_changelist")
+    assert client.post(reverse("admin:pacte_user_delete", args=[person.pk])).status_code == 403
+    client.post(changelist, {"action": "delete_accounts", "_selected_action": [person.pk]})
+    person.refresh_from_db()
+    assert person.anonymised_at and not person.is_active and person.email != "camille@exemple.fr"
+    assert AuditEntry.objects.for_object(person).filter(verb="user.delete").exists()
+
+    colleague = UserFactory()
+    change = reverse("admin:pacte_user_change", args=[colleague.pk])
+    data = form_data(
+        client.get(change), is_staff="on", groups=[Group.objects.get(name="Lecture des indicateurs").pk]
+    )
+    assert client.post(change, data).status_code == 302
+    entry = AuditEntry.objects.for_object(colleague).get(verb="user.rights")
+    assert entry.actor == agent and entry.data["champs"] == ["groups", "is_staff"]
+    assert User.objects.get(pk=colleague.pk).is_staff
