@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "associations",
     "newsletter",
     "communes",
+    # Reads the others through their declarations only; keep it last.
+    "indicators",
 ]
 
 MIDDLEWARE = [

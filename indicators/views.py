@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def public(request):
+    return render(request, "indicators/public.html", {})
