@@ -4,7 +4,7 @@ import re
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -18,6 +18,15 @@ from pacte.ratelimit import rate_limit
 from pacte.services.audit import audit_log
 from pacte.services.errors import RefusedError
 from pacte.services.memberships import membership_add, membership_remove
+from pacte.services.moderation import (
+    Wording,
+    default_reports_to_hide,
+    delete_files_on_commit,
+    file_report,
+    hide_when_reported,
+    resolve_open_reports,
+    store_photos,
+)
 
 from .enums import ClubType, MailingStatus, PracticeStatus
 from .models import (
@@ -32,7 +41,7 @@ from .models import (
     PracticeReply,
     PracticeReport,
 )
-from .models.practices import MAX_PHOTOS, REPORTS_TO_HIDE_MAX
+from .models.practices import MAX_PHOTOS
 
 UNSUBSCRIBE_SALT = "clubs.mailing-unsubscribe"
 # An unsubscribe link works for a year; an older one offers to e-mail a fresh link.
@@ -577,10 +586,7 @@ def practice_create(
     practice.full_clean()
     practice.save()
     practice.themes.set(themes)
-    for position, processed in enumerate(photos):
-        PracticePhoto.objects.create(
-            practice=practice, image=processed.image, thumbnail=processed.thumbnail, position=position
-        )
+    store_photos(photo_model=PracticePhoto, post_field="practice", post=practice, photos=list(photos))
     audit_log(
         target=practice,
         verb="practice.create",
@@ -665,7 +671,7 @@ def reports_to_hide() -> int:
 
 
 def _default_reports_to_hide() -> int:
-    return min(REPORTS_TO_HIDE_MAX, max(1, int(settings.PACTE_REPORTS_TO_HIDE)))
+    return default_reports_to_hide()
 
 
 @transaction.atomic
@@ -738,12 +744,9 @@ def practice_delete(*, practice: Practice, by, reason: str = "") -> None:
     replies, adoptions and reports; the journal keeps its title."""
     practice = Practice.objects.select_for_update().select_related("club").get(pk=practice.pk)
     _check_author_or_animator(practice=practice, by=by)
-    files = [
-        (f.storage, f.name) for photo in practice.photos.all() for f in (photo.image, photo.thumbnail) if f
-    ]
+    delete_files_on_commit(list(practice.photos.all()))
     audit_log(target=practice, verb="practice.delete", by=by, from_state=practice.status, reason=reason)
     practice.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
 def _check_reply_author_or_animator(*, reply: PracticeReply, by) -> None:
@@ -796,11 +799,10 @@ def practice_photo_delete(*, photo: PracticePhoto, by, reason: str = "") -> None
     """An animator (or staff) removes one photo of a practice; its files go after commit."""
     practice = photo.practice
     _check_animator(club=practice.club, by=by)
-    files = [(f.storage, f.name) for f in (photo.image, photo.thumbnail) if f]
+    delete_files_on_commit([photo])
     audit_log(target=practice, verb="practice.photo.delete", by=by, reason=reason, data={"photo": photo.pk})
     photo.delete()
     practice.save(update_fields=["updated_at"])
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
 @transaction.atomic
@@ -817,33 +819,26 @@ def practice_report(*, practice: Practice, reporter, reason: str, by) -> Practic
         raise RefusedError("Connectez-vous pour signaler une pratique.", code="anonymous")
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
     _check_public(practice)
-    if practice.author_id == reporter.pk:
-        raise RefusedError("Vous ne pouvez pas signaler votre propre pratique.", code="own_practice")
-    if PracticeReport.objects.filter(practice=practice, reporter=reporter).exists():
-        raise RefusedError("Vous avez déjà signalé cette pratique.", code="already_reported")
-    rate_limit(by=reporter, action="clubs.practice_report")
-    report = PracticeReport(practice=practice, reporter=reporter, reason=reason.strip())
-    report.full_clean(validate_constraints=False)  # the constraint is checked by the database
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError:  # the same person, twice at once
-        raise RefusedError("Vous avez déjà signalé cette pratique.", code="already_reported") from None
-    audit_log(target=practice, verb="practice.report", by=by, reason=report.reason)
-    distinct_reporters = practice.reports.open().exclude(reporter=None).values("reporter").distinct().count()
-    if distinct_reporters < reports_to_hide():
-        return report
-    practice.status = PracticeStatus.REPORTED
-    practice.status_changed_at = timezone.now()
-    practice.save(update_fields=["status", "status_changed_at", "updated_at"])
-    audit_log(
-        target=practice,
-        verb="practice.reported",
-        by=None,
-        from_state=PracticeStatus.PUBLISHED,
-        to_state=PracticeStatus.REPORTED,
-        reason=f"{distinct_reporters} signalements",
+    report, distinct_reporters = file_report(
+        post=practice,
+        report_model=PracticeReport,
+        post_field="practice",
+        reporter=reporter,
+        reason=reason,
+        own=practice.author_id == reporter.pk,
+        wording=PRACTICE_WORDING,
+        verb="practice.report",
+        rate_action="clubs.practice_report",
+        by=by,
     )
+    if not hide_when_reported(
+        post=practice,
+        reporters=distinct_reporters,
+        threshold=reports_to_hide(),
+        to_state=PracticeStatus.REPORTED,
+        verb="practice.reported",
+    ):
+        return report
     _tell_author(
         practice,
         f"{distinct_reporters} personnes l'ont signalée ; les animateurs du club vont la relire.",
@@ -863,6 +858,9 @@ def practice_report(*, practice: Practice, reporter, reason: str, by) -> Practic
             },
         )
     return report
+
+
+PRACTICE_WORDING = Wording(a="une pratique", this="cette pratique", own="votre propre pratique")
 
 
 def _moderate(
@@ -887,9 +885,7 @@ def _moderate(
     practice.status = to_state
     practice.status_changed_at = timezone.now()
     practice.save(update_fields=["status", "status_changed_at", "updated_at"])
-    practice.reports.open().update(
-        resolved_at=timezone.now(), resolved_by=by, resolution=to_state, updated_at=timezone.now()
-    )
+    resolve_open_reports(practice.reports, by=by, resolution=to_state)
     audit_log(target=practice, verb=verb, by=by, from_state=previous, to_state=to_state, reason=reason)
     if to_state == PracticeStatus.HIDDEN:
         _tell_author(practice, reason or "Les animateurs du club l'ont masquée.")

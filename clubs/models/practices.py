@@ -5,11 +5,14 @@ from django.urls import reverse
 
 from pacte.enums import MembershipRole
 from pacte.models import TimeStampedModel
+from pacte.models.moderation import MAX_PHOTOS, REPORTS_TO_HIDE_MAX, PostPhoto, PostReport, PostReportQuerySet
 from pacte.permissions import acts_as_staff
 
 from ..enums import PracticeStatus
 
 __all__ = [
+    "MAX_PHOTOS",
+    "REPORTS_TO_HIDE_MAX",
     "ModerationSettings",
     "Practice",
     "PracticeAdoption",
@@ -17,8 +20,6 @@ __all__ = [
     "PracticeReply",
     "PracticeReport",
 ]
-
-MAX_PHOTOS = 6
 
 
 def _animator_q(user, prefix: str = "club__") -> Q:
@@ -124,8 +125,8 @@ class Practice(TimeStampedModel):
         return self.status == PracticeStatus.PUBLISHED
 
 
-class PracticePhoto(models.Model):
-    """A photo re-encoded by pacte.images.process_image: no EXIF, no GPS position survives."""
+class PracticePhoto(PostPhoto):
+    """A practice's photo (the kernel's PostPhoto: re-encoded, no EXIF, no GPS position)."""
 
     practice = models.ForeignKey(
         Practice, verbose_name="pratique", on_delete=models.CASCADE, related_name="photos"
@@ -134,16 +135,9 @@ class PracticePhoto(models.Model):
         "photo", upload_to="clubs/pratiques/%Y/%m/", width_field="width", height_field="height"
     )
     thumbnail = models.ImageField("vignette", upload_to="clubs/pratiques/%Y/%m/")
-    width = models.PositiveIntegerField(default=0, editable=False)
-    height = models.PositiveIntegerField(default=0, editable=False)
-    position = models.PositiveSmallIntegerField(
-        "ordre", default=0, validators=[MaxValueValidator(MAX_PHOTOS)]
-    )
 
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name = "photo"
-        verbose_name_plural = "photos"
+    class Meta(PostPhoto.Meta):
+        pass
 
     def __str__(self):
         return f"Photo {self.position + 1} · {self.practice_id}"
@@ -206,44 +200,23 @@ class PracticeReply(TimeStampedModel):
         return self.text
 
 
-class PracticeReportQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(resolved_at__isnull=True)
+class PracticeReportQuerySet(PostReportQuerySet):
+    pass
 
 
-class PracticeReport(TimeStampedModel):
+class PracticeReport(PostReport):
     """Someone signed-in flagged a practice; enough of them (from distinct people) take it off
-    public pages until an animator decides (clubs.services.practice_report)."""
+    public pages until an animator decides (clubs.services.practice_report). The reporter, reason
+    and resolution fields are the kernel's PostReport."""
 
     practice = models.ForeignKey(
         Practice, verbose_name="pratique", on_delete=models.CASCADE, related_name="reports"
-    )
-    reporter = models.ForeignKey(
-        "pacte.User",
-        verbose_name="signalé par",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reason = models.TextField("motif")
-    resolved_at = models.DateTimeField("traité le", null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        "pacte.User",
-        verbose_name="traité par",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
     resolution = models.CharField("décision", max_length=12, choices=PracticeStatus.choices, blank=True)
 
     objects = PracticeReportQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = "signalement"
-        verbose_name_plural = "signalements"
+    class Meta(PostReport.Meta):
         constraints = [
             # One report per person and practice, for good: a restored practice cannot be hidden
             # again by the same people (NULL reporters, deleted accounts, do not collide).
@@ -252,9 +225,6 @@ class PracticeReport(TimeStampedModel):
 
     def __str__(self):
         return f"Signalement de « {self.practice} »"
-
-
-REPORTS_TO_HIDE_MAX = 50
 
 
 class ModerationSettings(TimeStampedModel):
