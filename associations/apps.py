@@ -22,13 +22,17 @@ class AssociationsConfig(portal.PortalApp):
         "associations.Campaign",
         "associations.SubsidyApplication",
         "associations.Payment",
+        "associations.ShowcaseAction",
+        "associations.ShowcasePhoto",
     )
+    # Action 4: the relais network's topics (kernel exchanges) live in its space.
+    exchange_networks = ("relais",)
     staff_permissions = {
         "DACTE administration": "all",
         "Instruction des subventions": "all",
         # Not the applications: their notes, messages and documents are the instruction's only
         # (the indicators read the figures through the metrics).
-        "Lecture des indicateurs": ["view_relaislabel", "view_campaign"],
+        "Lecture des indicateurs": ["view_relaislabel", "view_campaign", "view_showcaseaction"],
     }
     audit_verbs = {
         "label.request": "Demande de label",
@@ -68,6 +72,14 @@ class AssociationsConfig(portal.PortalApp):
         "message.post": "Message",
         "note.add": "Note privée",
         "organisation.identifiers": "Identifiants de l'association modifiés",
+        # Action 4: the showcase of the relais network
+        "showcase.create": "Action partagée dans la vitrine",
+        "showcase.update": "Action de la vitrine corrigée",
+        "showcase.publish": "Action de la vitrine publiée",
+        "showcase.refuse": "Action de la vitrine refusée",
+        "showcase.withdraw": "Action retirée de la vitrine par l'association",
+        "showcase.report": "Action de la vitrine signalée",
+        "showcase.reported": "Action de la vitrine retirée après signalements",
     }
     beat_schedule = {
         "associations-label-reminders": {
@@ -98,40 +110,55 @@ class AssociationsConfig(portal.PortalApp):
         return [portal.KeyFigure(count, "association Relais COP21", "associations Relais COP21", 40)]
 
     def my_space_sections(self, request):
+        from .reseau.my_space import reseau_section
         from .views.my_space import my_space_section
 
         section = my_space_section(request)
-        return [section] if section else []
+        return [s for s in (section, reseau_section(request)) if s]
 
     def export_personal_data(self, user):
+        from .reseau.services import reseau_export
         from .services.personal_data import associations_export
 
-        return {"associations": associations_export(user)}
+        return {"associations": associations_export(user), "reseau_relais": reseau_export(user)}
 
     def erase_personal_data(self, user):
+        from .reseau.services import reseau_erase
         from .services.personal_data import associations_erase
 
         associations_erase(user)
+        reseau_erase(user)
 
     def metrics(self):
         from .indicators import METRICS
+        from .reseau.indicators import METRICS as RESEAU_METRICS
 
-        return METRICS
+        return METRICS + RESEAU_METRICS
 
     def seed_demo(self, stdout=None):
         from .demo import seed_associations
+        from .reseau.demo import seed_reseau
 
         seed_associations(stdout)
+        seed_reseau(stdout)
 
     def seed_scale(self, scale, stdout=None):
         from .demo import seed_associations_scale
+        from .reseau.demo import seed_reseau_scale
 
         seed_associations_scale(scale, stdout)
+        seed_reseau_scale(scale, stdout)
 
     def admin_todo(self, request):
         from .admin.board import board_todo
+        from .reseau.my_space import showcase_todo
 
-        return board_todo(request)
+        return board_todo(request) + showcase_todo(request)
+
+    def topic_url(self, topic):
+        from django.urls import reverse
+
+        return reverse("associations:reseau_topic_detail", args=[topic.pk])
 
     def open_data(self):
         return [

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import bilans, public, referent
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", public.directory, name="directory"),
     # Fixed prefixes come before <slug:slug>/, which would swallow them.
     path("charte/", public.charter, name="charter"),
+    # Action 4, the relais network: its space and showcase (names in this namespace).
+    path("reseau/", include("associations.reseau.urls")),
     path("programmes-finances/", public.funded_programmes, name="funded"),
     path("subventions-scdl.csv", public.grants_csv, name="grants_csv"),
     path("campagnes/<int:year>/", public.campaign_detail, name="campaign"),

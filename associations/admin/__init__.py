@@ -1,4 +1,5 @@
 """Admin of action 3: labels, campaigns, and the instruction of applications (instructor board,
 transitions, payments, messages, private notes, exports). Every change goes through the services."""
 
+from ..reseau import admin as reseau_admin  # noqa: F401 — the relais network's showcase
 from . import applications, campaigns, label  # noqa: F401 — registers the model admins

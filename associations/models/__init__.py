@@ -4,6 +4,8 @@ their actions, budget, documents, messages, notes and payments, and the bilan th
 Action 4 (the relais network) will live in its own sub-package, `associations/reseau/`.
 """
 
+# Action 4, the relais network: its models live in its sub-package; imported here so Django sees them.
+from ..reseau.models import ShowcaseAction, ShowcasePhoto, ShowcaseReport
 from .applications import (
     ApplicationDocument,
     ApplicationMessage,
@@ -32,5 +34,8 @@ __all__ = [
     "Payment",
     "PlannedAction",
     "RelaisLabel",
+    "ShowcaseAction",
+    "ShowcasePhoto",
+    "ShowcaseReport",
     "SubsidyApplication",
 ]
