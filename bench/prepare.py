@@ -152,6 +152,16 @@ def association_pages() -> list[tuple[str, str]]:
             found.append(
                 ("page d'une association", reverse("associations:detail", args=[label.organisation.slug]))
             )
+    # Action 4: the relais network's home and its showcase of actions (public pages).
+    with suppress(LookupError, NoReverseMatch):
+        found += [
+            ("réseau Relais COP21", reverse("associations:reseau")),
+            ("vitrine des actions", reverse("associations:showcase_list")),
+        ]
+        showcase = apps.get_model("associations", "ShowcaseAction")
+        action = showcase.objects.published().order_by("-published_at", "-pk").first()
+        if action is not None:
+            found.append(("action de la vitrine", action.get_absolute_url()))
     return found
 
 
