@@ -32,3 +32,12 @@ def test_seed_demo_fills_the_network(settings, tmp_path):
     before = ShowcaseAction.objects.count()
     call_command("seed_demo", verbosity=0)
     assert ShowcaseAction.objects.count() == before  # idempotent
+
+
+def test_seed_scale_adds_published_showcase_actions():
+    from django.apps import apps
+
+    apps.get_app_config("associations").seed_scale(1)
+    assert ShowcaseAction.objects.published().filter(title__startswith="Action de charge").count() == 10
+    apps.get_app_config("associations").seed_scale(1)
+    assert ShowcaseAction.objects.filter(title__startswith="Action de charge").count() == 10
