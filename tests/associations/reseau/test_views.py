@@ -263,3 +263,12 @@ def test_report(client, net, role, status):
     else:  # the association's own people: refused with the reason
         assert response.status_code == 200 and not reported
         assert "votre association" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["referent", "member", "other_referent"])
+def test_my_space_lists_the_associations_posts_under_review(client, net, role):
+    net.login(client, role)
+    body = client.get(reverse("my_space")).content.decode()
+    assert ("Chantier paillage" in body) is (role == "referent")
+    assert ("Bourse aux vélos" in body) is (role == "other_referent")
+    assert "Fête des récoltes" not in body  # published: nothing to do
