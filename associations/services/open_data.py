@@ -28,7 +28,11 @@ COLUMNS = [
     "pourcentageSubvention",
 ]
 GRANTOR_NAME = "Métropole Rouen Normandie"
-# SIREN 200023414 (DGCL, pacte/data/README.md) and the headquarters' NIC; see opendata/README.md.
+# SIREN 200023414: the Métropole in INSEE's SIRENE register (annuaire-entreprises.data.gouv.fr,
+# recherche "200023414") and in the DGCL's EPCI list (pacte/data/README.md). NIC 00010 is its
+# first establishment; a SIRET's last digit is a Luhn key, so the "20002341400016" sometimes quoted
+# cannot be a valid SIRET (the test checks the key). Confirm the headquarters' NIC with the finance
+# department, and set PACTE_GRANTOR_SIRET if it differs; see opendata/README.md.
 DEFAULT_GRANTOR_SIRET = "20002341400010"
 
 

@@ -69,3 +69,14 @@ def test_open_data_page_links_the_grants(client):
         "Subventions aux associations Relais COP21" in body and "/associations/subventions-scdl.csv" in body
     )
     assert "SCDL subventions 2.0.2" in body
+
+
+def test_the_grantor_is_the_metropole_by_a_valid_siret():
+    # SIREN 200023414 (INSEE SIRENE, DGCL) followed by a NIC; a SIRET whose Luhn key is wrong
+    # (such as "20002341400016") would make every published row point at no establishment.
+    from associations.services.open_data import DEFAULT_GRANTOR_SIRET, GRANTOR_NAME
+    from pacte.validators import validate_siret
+
+    assert GRANTOR_NAME == "Métropole Rouen Normandie"
+    assert DEFAULT_GRANTOR_SIRET.startswith("200023414") and len(DEFAULT_GRANTOR_SIRET) == 14
+    validate_siret(DEFAULT_GRANTOR_SIRET)
