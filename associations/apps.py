@@ -42,6 +42,7 @@ class AssociationsConfig(portal.PortalApp):
         "campaign.create": "Campagne créée",
         "campaign.update": "Campagne modifiée",
         "campaign.publish": "Campagne publiée",
+        "campaign.delete": "Campagne supprimée",
         "campaign.document.add": "Document demandé ajouté à une campagne",
         "campaign.document.update": "Document demandé d'une campagne modifié",
         "campaign.document.delete": "Document demandé retiré d'une campagne",

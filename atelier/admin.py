@@ -16,7 +16,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from pacte.admin_tools import ServiceModelAdmin, mark_formset_saved, refusal_text, run_each
+from pacte.admin_tools import (
+    ChangedByActionsOnly,
+    ServiceModelAdmin,
+    mark_formset_saved,
+    refusal_text,
+    run_each,
+)
 from pacte.services.errors import RefusedError
 
 from .enums import ApplicationStatus
@@ -378,7 +384,7 @@ APPLICANT_FIELDS = [
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ChangedByActionsOnly, admin.ModelAdmin):
     list_display = ["organisation", "call", "status", "score", "review_count_display", "submitted_at"]
     list_filter = ["call", "status"]
     search_fields = ["organisation__name", "project_title"]

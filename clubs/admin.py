@@ -7,7 +7,13 @@ from django.db.models import Case, Count, F, Q, Value, When
 from django.utils.html import format_html
 
 from pacte.admin_french import titled
-from pacte.admin_tools import ServiceModelAdmin, mark_formset_saved, refusal_text, run_each
+from pacte.admin_tools import (
+    ChangedByActionsOnly,
+    ServiceModelAdmin,
+    mark_formset_saved,
+    refusal_text,
+    run_each,
+)
 from pacte.services.errors import RefusedError
 
 from .enums import PracticeStatus
@@ -333,7 +339,7 @@ class PracticeReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PracticeReply)
-class PracticeReplyAdmin(admin.ModelAdmin):
+class PracticeReplyAdmin(ChangedByActionsOnly, admin.ModelAdmin):
     list_display = ["__str__", "practice", "author", "is_hidden", "created_at"]
     list_filter = [("is_hidden", titled("masquée par la modération"))]
     search_fields = ["text", "practice__title", "author__email"]
@@ -382,7 +388,7 @@ class ClubMailingRecipientInline(admin.TabularInline):
 
 
 @admin.register(ClubMailing)
-class ClubMailingAdmin(admin.ModelAdmin):
+class ClubMailingAdmin(ChangedByActionsOnly, admin.ModelAdmin):
     list_display = ["subject", "club", "author", "status", "recipient_count", "created_at", "sent_at"]
     list_filter = ["status", "club"]
     search_fields = ["subject", "message", "club__organisation__name", "author__email"]

@@ -22,6 +22,7 @@ from .models import (
 )
 from .services.accounts import user_delete_account, user_rights_changed
 from .services.audit import state_label, verb_label
+from .services.communes import COMMUNE_FIELDS, commune_update
 from .services.documents import private_document_create, private_document_delete, private_document_update
 from .services.errors import RefusedError
 from .services.events import (
@@ -37,6 +38,7 @@ from .services.memberships import membership_add, membership_change_role, member
 from .services.organisations import STAFF_FIELDS as ORGANISATION_STAFF_FIELDS
 from .services.organisations import organisation_create, organisation_update
 from .services.registrations import registration_cancel, registration_set_attended
+from .services.themes import THEME_FIELDS, theme_create, theme_update
 
 
 @admin.register(User)
@@ -97,20 +99,44 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(ServiceModelAdmin):
     list_display = ["name", "insee_code", "postal_codes", "population"]
     search_fields = ["name", "insee_code", "postal_codes"]
+    fields = ["name", "slug", "insee_code", "postal_codes", "population", "latitude", "longitude"]
     readonly_fields = ["insee_code", "latitude", "longitude"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["name"]
 
+    def has_add_permission(self, request):
+        # The 71 member communes are reference data, loaded by migration (pacte/data/README.md).
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_through_service(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in COMMUNE_FIELDS if name in form.cleaned_data}
+        return commune_update(
+            commune=obj, by=request.user, reason="Corrigée dans l'administration.", **values
+        )
+
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ServiceModelAdmin):
     list_display = ["name", "slug", "position", "is_active"]
     list_editable = ["position", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A theme tags objects of every app: it is retired (« actif » unticked), never deleted.
+        return False
+
+    def save_through_service(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in THEME_FIELDS if name in form.cleaned_data}
+        if change:
+            return theme_update(theme=obj, by=request.user, **values)
+        return theme_create(by=request.user, **values)
 
 
 class MembershipInline(admin.TabularInline):

@@ -7,6 +7,7 @@ usual refusals next to their field beforehand; this catches what changed in betw
 """
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -39,6 +40,20 @@ def mark_formset_saved(formset, *, new=(), changed=(), deleted=()) -> None:
     formset.new_objects = list(new)
     formset.changed_objects = list(changed)
     formset.deleted_objects = list(deleted)
+
+
+class ChangedByActionsOnly:
+    """For a model admin whose objects change only through its actions or decision pages (which
+    call the services): the change page shows the object, without save buttons, and a posted change
+    form is refused instead of saving the row with a plain model.save(), unjournaled.
+
+    The change permission stays: it is what the actions and the decision pages require."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        no_save = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+        return super().changeform_view(request, object_id, form_url, {**no_save, **(extra_context or {})})
 
 
 class ServiceModelAdmin(admin.ModelAdmin):

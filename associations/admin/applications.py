@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from pacte.admin_tools import ChangedByActionsOnly
+
 from ..models import (
     ApplicationDocument,
     ApplicationMessage,
@@ -237,7 +239,7 @@ EXPORT_COLUMNS = [
 
 
 @admin.register(SubsidyApplication)
-class SubsidyApplicationAdmin(admin.ModelAdmin):
+class SubsidyApplicationAdmin(ChangedByActionsOnly, admin.ModelAdmin):
     list_display = [
         "reference_display",
         "organisation",

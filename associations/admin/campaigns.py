@@ -1,9 +1,14 @@
 from django.contrib import admin
 
-from pacte.admin_tools import mark_formset_saved
+from pacte.admin_tools import ServiceModelAdmin, mark_formset_saved
 
 from ..models import Campaign, CampaignDocument, CampaignQuestion
-from ..services.campaigns import campaign_requirement_delete, campaign_requirement_save, campaign_save
+from ..services.campaigns import (
+    campaign_delete,
+    campaign_requirement_delete,
+    campaign_requirement_save,
+    campaign_save,
+)
 
 
 class CampaignDocumentInline(admin.TabularInline):
@@ -17,15 +22,18 @@ class CampaignQuestionInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ServiceModelAdmin):
     list_display = ["title", "year", "opens_on", "closes_on", "envelope", "is_published"]
     list_filter = ["is_published"]
     search_fields = ["title"]
     inlines = [CampaignDocumentInline, CampaignQuestionInline]
 
-    def save_model(self, request, obj, form, change):
-        # Through the service: validated and written to the journal.
-        campaign_save(campaign=obj, by=request.user)
+    def save_through_service(self, request, obj, form, change):
+        # Validated and written to the journal.
+        return campaign_save(campaign=obj, by=request.user)
+
+    def delete_through_service(self, request, obj):
+        campaign_delete(campaign=obj, by=request.user)
 
     def save_formset(self, request, form, formset, change):
         # Required documents and questions of the year go through the services too (audited).

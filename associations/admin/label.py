@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from pacte.admin_tools import ChangedByActionsOnly
+
 from ..enums import LabelStatus
 from ..models import RelaisLabel
 from ..services.label import label_grant, label_refuse
@@ -25,7 +27,7 @@ MOVES = {
 
 
 @admin.register(RelaisLabel)
-class RelaisLabelAdmin(admin.ModelAdmin):
+class RelaisLabelAdmin(ChangedByActionsOnly, admin.ModelAdmin):
     list_display = ["organisation", "status", "valid_from", "valid_until", "charter_version", "created_at"]
     list_filter = ["status", "charter_version", ("organisation__commune", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["organisation__name", "organisation__rna", "organisation__siret"]

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from pacte.services.audit import audit_log
+from pacte.services.errors import RefusedError
 
 from ..models import Campaign, CampaignDocument, CampaignQuestion
 from .common import renew_public_pages
@@ -34,6 +35,26 @@ def campaign_save(*, campaign: Campaign, by) -> Campaign:
     )
     renew_public_pages()
     return campaign
+
+
+@transaction.atomic
+def campaign_delete(*, campaign: Campaign, by) -> None:
+    """Delete a campaign prepared by mistake (journaled); one that has received applications is
+    the record of public money distributed and stays."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.applications.exists():
+        raise RefusedError(
+            "Cette campagne a reçu des demandes de subvention : elle ne peut pas être supprimée.",
+            code="campaign_has_applications",
+        )
+    audit_log(
+        target=campaign,
+        verb="campaign.delete",
+        by=by,
+        data={"année": campaign.year, "publiée": "oui" if campaign.is_published else "non"},
+    )
+    campaign.delete()
+    renew_public_pages()
 
 
 def _requirement_verb(item) -> str:

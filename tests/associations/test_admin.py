@@ -204,3 +204,25 @@ def test_campaign_requirements_are_changed_through_the_services(client, world):
     verbs = set(AuditEntry.objects.for_object(campaign).values_list("verb", flat=True))
     assert {"campaign.document.update", "campaign.question.delete"} <= verbs
     assert CampaignDocument.objects.filter(campaign=campaign).count() == 1
+
+
+def test_campaigns_are_deleted_through_the_service_and_kept_once_they_have_applications(client, world):
+    from associations.models import Campaign
+    from tests.associations.factories import CampaignFactory
+
+    client.force_login(world.people["instructor"])
+    with_applications = world.application.campaign
+    response = client.post(
+        admin_url("campaign_changelist"),
+        {"action": "delete_selected", "_selected_action": [with_applications.pk], "post": "yes"},
+        follow=True,
+    )
+    assert Campaign.objects.filter(pk=with_applications.pk).exists()
+    assert not AuditEntry.objects.filter(verb="campaign.delete").exists()
+
+    mistake = CampaignFactory(year=2099, title="Campagne créée par erreur")
+    response = client.post(admin_url("campaign_delete", mistake.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Campaign.objects.filter(pk=mistake.pk).exists()
+    audit = AuditEntry.objects.get(verb="campaign.delete")
+    assert audit.actor == world.people["instructor"] and audit.object_repr == str(mistake)

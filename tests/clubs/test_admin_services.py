@@ -402,3 +402,11 @@ def test_only_staff_change_the_moderation_settings():
         with pytest.raises(RefusedError):
             moderation_settings_update(reports_to_hide=1, by=user)
     assert not ModerationSettings.objects.exists()
+
+
+def test_a_reply_changes_only_through_the_actions_not_by_posting_its_change_form(agent):
+    practice = PracticeFactory()
+    reply = PracticeReply.objects.create(practice=practice, author=animator(practice.club), text="Bravo")
+    page = agent.get(change_url(reply))
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert agent.post(change_url(reply), {"_save": "Enregistrer"}).status_code == 403
