@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from pacte.models import Commune
 from pacte.services.errors import RefusedError
+from pacte.views.helpers import form_service, refusal_status
 
 from ..enums import ModerationStatus
 from ..forms import ActionForm, CommitmentProgressForm, ReplicationForm
@@ -103,10 +104,9 @@ def _managed_commune(request, slug) -> Commune:
     return get_object_or_404(communes_of(request.user), slug=slug)
 
 
-@require_safe
-def manage(request, slug):
-    """The commune's space for its référents: its actions in every state, commitments, replications."""
-    commune = _managed_commune(request, slug)
+def _manage_page(request, commune, *, bound=None, status=200):
+    """The commune's space; `bound` is a commitment's progress form posted and not saved, shown
+    again as typed next to its reason (the other commitments show their saved progress)."""
     actions = list(
         CommuneAction.objects.filter(commune=commune)
         .select_related("theme")
@@ -116,10 +116,13 @@ def manage(request, slug):
     convention = Convention.objects.filter(commune=commune).first()
     commitments = list(convention.commitments.select_related("theme")) if convention else []
     for commitment in commitments:
-        commitment.form = CommitmentProgressForm(
-            initial={"progress": commitment.progress, "progress_note": commitment.progress_note},
-            prefix=f"engagement-{commitment.pk}",
-        )
+        if bound is not None and bound.prefix == _progress_prefix(commitment):
+            commitment.form = bound
+        else:
+            commitment.form = CommitmentProgressForm(
+                initial={"progress": commitment.progress, "progress_note": commitment.progress_note},
+                prefix=_progress_prefix(commitment),
+            )
     return render(
         request,
         "communes/manage.html",
@@ -130,23 +133,34 @@ def manage(request, slug):
             "commitments": commitments,
             "given": list(Replication.objects.filter(commune=commune).for_pages()),
             "received": list(Replication.objects.filter(source__commune=commune).for_pages()),
+            # The page's title starts with "Erreur : " when a form came back (layout/base.html).
+            "form": bound,
         },
+        status=status,
     )
+
+
+def _progress_prefix(commitment) -> str:
+    return f"engagement-{commitment.pk}"
+
+
+@require_safe
+def manage(request, slug):
+    """The commune's space for its référents: its actions in every state, commitments, replications."""
+    return _manage_page(request, _managed_commune(request, slug))
 
 
 @require_POST
 def commitment_progress(request, slug, pk):
     commune = _managed_commune(request, slug)
     commitment = get_object_or_404(Commitment.objects.filter(convention__commune=commune), pk=pk)
-    form = CommitmentProgressForm(request.POST, prefix=f"engagement-{commitment.pk}")
+    form = CommitmentProgressForm(request.POST, prefix=_progress_prefix(commitment))
     if form.is_valid():
-        try:
-            commitment_update(commitment=commitment, by=request.user, **form.cleaned_data)
-        except RefusedError as error:
-            messages.error(request, error.messages[0])
-        else:
+        done, _ = form_service(
+            form, commitment_update, commitment=commitment, by=request.user, **form.cleaned_data
+        )
+        if done:
             messages.success(request, f"L'avancement de « {commitment.title} » est mis à jour.")
-    else:
-        errors = "; ".join(e for field in form.errors.values() for e in field)
-        messages.error(request, f"Avancement non enregistré : {errors}")
-    return redirect("communes:manage", slug=commune.slug)
+            return redirect("communes:manage", slug=commune.slug)
+    # Invalid or refused: the page again, this commitment's form as typed with the reason.
+    return _manage_page(request, commune, bound=form, status=refusal_status(form))

@@ -11,6 +11,7 @@ from communes.models import CommuneAction, Replication
 from communes.services import network_topic_create, replication_create
 from pacte.enums import Action
 from pacte.models import Event, ExchangeNetwork, Topic
+from pacte.services.errors import RefusedError
 from tests.communes.conftest import matrix
 from tests.communes.factories import (
     ActionFactory,
@@ -293,14 +294,42 @@ def test_commitment_progress(client, world, role, status):
     assert commitment.progress == (70 if role == "referent" else 10)
 
 
-def test_commitment_progress_out_of_bounds_is_a_message(client, world):
+def test_commitment_progress_out_of_bounds_comes_back_as_typed_next_to_the_reason(client, world):
     commitment = CommitmentFactory(progress=10)
     world.login(client, "referent")
     prefix = f"engagement-{commitment.pk}"
     response = client.post(
-        f"/communes/darnetal/espace/engagements/{commitment.pk}/", {f"{prefix}-progress": "140"}, follow=True
+        f"/communes/darnetal/espace/engagements/{commitment.pk}/",
+        {f"{prefix}-progress": "140", f"{prefix}-progress_note": "Note tapée avec soin"},
     )
-    assert "Avancement non enregistré" in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Erreur : " in body
+    assert 'value="140"' in body and "Note tapée avec soin" in body
+    assert "inférieure ou égale à 100" in body
+    commitment.refresh_from_db()
+    assert commitment.progress == 10
+
+
+def test_a_refused_commitment_progress_keeps_the_typed_text_next_to_the_refusal(client, world, monkeypatch):
+    from communes.views import referent
+
+    commitment = CommitmentFactory(progress=10)
+    world.login(client, "referent")
+
+    def refuse(**kwargs):
+        raise RefusedError("Seuls les référents de la commune peuvent mettre à jour cet engagement.")
+
+    monkeypatch.setattr(referent, "commitment_update", refuse)
+    prefix = f"engagement-{commitment.pk}"
+    response = client.post(
+        f"/communes/darnetal/espace/engagements/{commitment.pk}/",
+        {f"{prefix}-progress": "70", f"{prefix}-progress_note": "Mon long texte tapé avec soin"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Seuls les référents de la commune" in body and "Mon long texte tapé avec soin" in body
+    assert 'value="70"' in body
     commitment.refresh_from_db()
     assert commitment.progress == 10
 
