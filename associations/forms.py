@@ -232,6 +232,14 @@ class DocumentUploadForm(forms.Form):
         return clean_document_size(self.cleaned_data.get("file"))
 
 
+class OtherDocumentUploadForm(DocumentUploadForm):
+    """A document the campaign does not ask for: the association names it."""
+
+    title = forms.CharField(label="Titre du document", max_length=150, required=False)
+
+    field_order = ["title", "file"]
+
+
 class AnswersForm(forms.Form):
     certifies_accuracy = forms.BooleanField(
         label="Je certifie exactes les informations du dossier, y compris le budget.", required=False

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.services.errors import RefusedError
+from pacte.views.helpers import refusal_status
 
 from ..enums import BILAN_OPEN_STATUSES
 from ..forms import BilanForm, BilanPhotoForm, ParticipationFormSet
@@ -90,6 +91,10 @@ def bilan(request, pk):
             name = field.replace("line-", "actual-")
             if name in form.fields:
                 form.errors.setdefault(name, form.error_class()).append(message)
+    return _render_bilan(request, application, form, formset, missing=missing)
+
+
+def _render_bilan(request, application, form, formset, *, missing=None, photo_form=None, status=200):
     return render(
         request,
         "associations/bilan.html",
@@ -98,12 +103,13 @@ def bilan(request, pk):
             "bilan": getattr(application, "bilan", None),
             "form": form,
             "formset": formset,
-            "photo_form": BilanPhotoForm(),
+            "photo_form": photo_form or BilanPhotoForm(),
             "figures": portal_figures(application),
             "actions": list(application.actions.prefetch_related("communes")),
-            "missing": list(missing.values()),
+            "missing": list((missing or {}).values()),
             "photos": list(application.bilan.photos.all()) if hasattr(application, "bilan") else [],
         },
+        status=status,
     )
 
 
@@ -119,14 +125,21 @@ def bilan_photo(request, pk):
                 caption=form.cleaned_data["caption"],
                 by=request.user,
             )
-        except (RefusedError, ValidationError) as error:
-            messages.error(request, " ".join(error.messages))
+        except RefusedError as error:
+            form.add_error("image", error.messages)
+            form.refusal = error  # for refusal_status
+        except ValidationError as error:
+            form.add_error("image", error.messages)
         else:
             messages.success(request, "Photo ajoutée au bilan.")
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-    return redirect("associations:bilan", pk=pk)
+            return redirect("associations:bilan", pk=pk)
+    if application.status not in BILAN_OPEN_STATUSES:
+        return redirect("associations:bilan", pk=pk)  # it says why
+    # Invalid or refused: the bilan again, the caption as typed and the reason next to the photo.
+    bilan_form, formset = _bilan_forms(application)
+    return _render_bilan(
+        request, application, bilan_form, formset, photo_form=form, status=refusal_status(form)
+    )
 
 
 @require_safe

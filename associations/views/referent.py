@@ -11,6 +11,7 @@ from pacte.enums import OrganisationKind
 from pacte.models import AuditEntry, Organisation
 from pacte.models.organisations import referent_q
 from pacte.services.errors import RefusedError
+from pacte.views.helpers import refusal_status
 
 from ..enums import ApplicationStatus, LabelStatus
 from ..forms import (
@@ -19,6 +20,7 @@ from ..forms import (
     DocumentUploadForm,
     LabelRequestForm,
     MessageForm,
+    OtherDocumentUploadForm,
     PlannedActionFormSet,
     ProgrammeForm,
 )
@@ -294,18 +296,21 @@ def _documents_step(request, application):
         if requirement_id and requirement is None:
             messages.error(request, "Ce document n'est pas demandé par la campagne.")
             return redirect("associations:application_step", pk=application.pk, step="documents")
-        form = DocumentUploadForm(request.POST, request.FILES, prefix=f"doc-{requirement_id or 'autre'}")
+        form_class = DocumentUploadForm if requirement else OtherDocumentUploadForm
+        form = form_class(request.POST, request.FILES, prefix=f"doc-{requirement_id or 'autre'}")
         if form.is_valid():
             try:
                 application_add_document(
                     application=application,
                     requirement=requirement,
-                    title=request.POST.get("title", "")[:150],
+                    title=form.cleaned_data.get("title", ""),
                     uploaded=form.cleaned_data["file"],
                     by=request.user,
                 )
             except RefusedError as error:
-                messages.error(request, error.messages[0])
+                # Rate limit, file no longer editable…: the reason next to the file, the rest as typed.
+                form.add_error("file", error.messages[0])
+                form.refusal = error  # for refusal_status
             except ValidationError as error:
                 form.add_error("file", error.messages)
             else:
@@ -328,12 +333,15 @@ def _documents_step(request, application):
     ]
     other = {
         "attached": [item for item in attached if item.requirement_id is None],
-        "form": forms.get("autre") or DocumentUploadForm(prefix="doc-autre"),
+        "form": forms.get("autre") or OtherDocumentUploadForm(prefix="doc-autre"),
     }
+    posted = next(iter(forms.values()), None)
     return render(
         request,
         "associations/application_documents.html",
-        _step_context(application, "documents", rows=rows, other=other),
+        # `form`: the page's title starts with "Erreur : " when an upload came back.
+        _step_context(application, "documents", rows=rows, other=other, form=posted),
+        status=refusal_status(posted) if posted is not None else 200,
     )
 
 

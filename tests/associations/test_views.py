@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from associations.services import instruction
 from tests.associations.conftest import matrix
 from tests.associations.factories import PDF, instructor, paid, pdf
 from tests.factories import commune
+from tests.pacte.test_html_validity import html_problems
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/comptes/login/"
@@ -236,6 +238,40 @@ def test_documents_are_checked_by_content(client, world):
     assert response.status_code == 302 and world.application.documents.count() == 2
 
 
+def test_a_refused_upload_keeps_the_typed_title_and_shows_the_reason_next_to_the_file(
+    client, world, settings
+):
+    world.application.status = S.CORRECTION
+    world.application.save()
+    client.force_login(world.people["referent"])
+    url = reverse("associations:application_step", args=[world.application.pk, "documents"])
+    attached = world.application.documents.count()
+
+    # Wrong type: the title as typed, the reason on the file field, "Erreur : " in the title.
+    fake = SimpleUploadedFile("plan.pdf", b"MZ\x90 not a pdf")
+    response = client.post(url, {"doc-autre-title": "Plan de l'atelier vélo", "doc-autre-file": fake})
+    body = response.content.decode()
+    assert response.status_code == 200 and "<title>Erreur : " in body
+    assert 'value="Plan de l&#x27;atelier vélo"' in body
+    assert not html_problems(body)
+    assert 'aria-invalid="true"' in body
+    assert "n&#x27;est pas un document accepté" in body
+
+    # Rate limit: 429, the reason next to the file, the title still there. (The counts of the
+    # uploads above and of the fixture's are dropped first.)
+    cache.clear()
+    settings.PACTE_RATE_LIMITS = {"associations.upload": "1/h"}
+    first = client.post(url, {"doc-autre-title": "Budget détaillé", "doc-autre-file": pdf("budget.pdf")})
+    assert first.status_code == 302
+    response = client.post(url, {"doc-autre-title": "Devis du loueur", "doc-autre-file": pdf("devis.pdf")})
+    body = response.content.decode()
+    assert response.status_code == 429
+    assert 'value="Devis du loueur"' in body and "avant de recommencer" in body
+    assert body.index("avant de recommencer") > body.index('id="id_doc-autre-title"')
+    assert world.application.documents.count() == attached + 1
+    assert world.application.documents.filter(document__title__endswith="Budget détaillé").exists()
+
+
 def test_referent_writes_to_the_instruction_and_typed_text_survives_an_error(client, world):
     client.force_login(world.people["referent"])
     url = reverse("associations:application_message", args=[world.application.pk])
@@ -292,6 +328,30 @@ def test_bilan_photo_is_private(client, world):
         assert client.get(url).status_code == 404
     client.force_login(staff)
     assert client.get(url).status_code == 200
+
+
+def test_a_refused_bilan_photo_keeps_the_typed_caption_next_to_the_reason(client, world, settings):
+    from associations.models import BilanPhoto
+    from tests.clubs.factories import image_upload
+
+    application = paid(world.people["instructor"])
+    client.force_login(application.organisation.memberships.get().user)
+    url = reverse("associations:bilan_photo", args=[application.pk])
+
+    not_an_image = SimpleUploadedFile("semis.jpg", b"MZ\x90 not an image")
+    response = client.post(url, {"image": not_an_image, "caption": "Atelier semis au jardin partagé"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "<title>Erreur : " in body
+    assert "Atelier semis au jardin partagé" in body and 'aria-invalid="true"' in body
+    assert not html_problems(body)
+
+    cache.clear()
+    settings.PACTE_RATE_LIMITS = {"associations.upload": "0/h"}
+    response = client.post(url, {"image": image_upload(), "caption": "Récolte des tomates"})
+    body = response.content.decode()
+    assert response.status_code == 429
+    assert "Récolte des tomates" in body and "avant de recommencer" in body
+    assert not BilanPhoto.objects.filter(bilan__application=application).exists()
 
 
 def test_my_space_section_for_referents_only(client, world):

@@ -21,6 +21,7 @@ from tests.communes.factories import (
     theme,
 )
 from tests.factories import EventFactory, commune
+from tests.pacte.test_html_validity import html_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -307,6 +308,7 @@ def test_commitment_progress_out_of_bounds_comes_back_as_typed_next_to_the_reaso
     assert "<title>Erreur : " in body
     assert 'value="140"' in body and "Note tapée avec soin" in body
     assert "inférieure ou égale à 100" in body
+    assert not html_problems(body)
     commitment.refresh_from_db()
     assert commitment.progress == 10
 
