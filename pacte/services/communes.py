@@ -8,6 +8,7 @@ from django.db import transaction
 from ..cache import all_areas, invalidate
 from ..models import Commune
 from .audit import audit_log
+from .edits import apply_changes
 
 COMMUNE_FIELDS = frozenset({"name", "slug", "postal_codes", "population"})
 
@@ -19,13 +20,9 @@ def commune_update(*, commune: Commune, by, reason: str = "", **values) -> Commu
     if unknown:
         raise ValueError(f"Not commune fields staff may correct: {sorted(unknown)}")
     commune = Commune.objects.select_for_update().get(pk=commune.pk)
-    changed = sorted(name for name, value in values.items() if getattr(commune, name) != value)
+    changed = apply_changes(commune, values)
     if not changed:
         return commune
-    for name in changed:
-        setattr(commune, name, values[name])
-    commune.full_clean()
-    commune.save()
     audit_log(target=commune, verb="commune.update", by=by, reason=reason, data={"fields": changed})
     invalidate(*all_areas())
     return commune

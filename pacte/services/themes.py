@@ -7,6 +7,7 @@ from django.db import transaction
 from ..cache import all_areas, invalidate
 from ..models import Theme
 from .audit import audit_log
+from .edits import apply_changes
 
 THEME_FIELDS = frozenset({"name", "slug", "description", "position", "is_active"})
 
@@ -36,13 +37,9 @@ def theme_update(*, theme: Theme, by, **values) -> Theme:
     _check_fields(values)
     theme = Theme.objects.select_for_update().get(pk=theme.pk)
     was_active = theme.is_active
-    changed = sorted(name for name, value in values.items() if getattr(theme, name) != value)
+    changed = apply_changes(theme, values)
     if not changed:
         return theme
-    for name in changed:
-        setattr(theme, name, values[name])
-    theme.full_clean()
-    theme.save()
     fields = [name for name in changed if name != "is_active"]
     if fields:
         audit_log(target=theme, verb="theme.update", by=by, data={"fields": fields})

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from pacte.enums import StaffGroup
+from tests import matrix as shared
 from tests.associations.factories import (
     CampaignFactory,
     instructor,
@@ -17,19 +18,12 @@ from tests.factories import MembershipFactory, UserFactory
 ROLES = ["anonymous", "other_referent", "member", "referent", "instructor", "other_staff"]
 
 
-@dataclass
-class World:
+@dataclass(kw_only=True)
+class World(shared.World):
     association: object
     other: object
     campaign: object
     application: object
-    people: dict
-
-    def login(self, client, role):
-        client.logout()
-        if self.people[role] is not None:
-            client.force_login(self.people[role])
-        return self.people[role]
 
 
 @pytest.fixture
@@ -49,26 +43,14 @@ def world(db):
         "other_staff": other_staff,
     }
     application = submitted(campaign=campaign, organisation=association, by=lead)
-    return World(association, other, campaign, application, people)
+    return World(
+        association=association, other=other, campaign=campaign, application=application, people=people
+    )
 
 
-def matrix(**expected):
-    assert set(expected) == set(ROLES)
-    return pytest.mark.parametrize("role,status", list(expected.items()))
+matrix = shared.matrix_for(ROLES)
 
 
 @pytest.fixture(autouse=True)
 def _files_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    from django.core.files.storage import storages
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
-        },
-    }
-    storages._storages.pop("private", None)
-    yield
-    storages._storages.pop("private", None)
+    yield from shared.files_in_tmp(settings, tmp_path)

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests import matrix as shared
 from tests.atelier.factories import CallFactory, SpaceFactory, referent, resident
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -10,20 +11,13 @@ from tests.factories import OrganisationFactory, UserFactory
 ROLES = ["anonymous", "citizen", "non_resident", "other_resident", "resident", "staff"]
 
 
-@dataclass
-class World:
+@dataclass(kw_only=True)
+class World(shared.World):
     space: object
     call: object
     residency: object
     other_residency: object
     non_resident_organisation: object
-    people: dict
-
-    def login(self, client, role):
-        client.logout()
-        if self.people[role] is not None:
-            client.force_login(self.people[role])
-        return self.people[role]
 
 
 @pytest.fixture
@@ -50,15 +44,9 @@ def world(db):
     )
 
 
-def matrix(**expected):
-    assert set(expected) == set(ROLES)
-    return pytest.mark.parametrize("role,status", list(expected.items()))
+matrix = shared.matrix_for(ROLES)
 
 
 @pytest.fixture(autouse=True)
 def _files_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private"}},
-    }
+    yield from shared.files_in_tmp(settings, tmp_path)

@@ -3,23 +3,17 @@ from dataclasses import dataclass
 import pytest
 
 from clubs.models import Club
+from tests import matrix as shared
 from tests.clubs.factories import ClubFactory, animator, member
 from tests.factories import UserFactory
 
 ROLES = ["anonymous", "non_member", "member", "other_animator", "animator", "staff"]
 
 
-@dataclass
-class World:
+@dataclass(kw_only=True)
+class World(shared.World):
     club: Club
     other_club: Club
-    people: dict
-
-    def login(self, client, role):
-        client.logout()
-        if self.people[role] is not None:
-            client.force_login(self.people[role])
-        return self.people[role]
 
 
 @pytest.fixture

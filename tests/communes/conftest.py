@@ -3,6 +3,7 @@ from dataclasses import dataclass
 import pytest
 
 from pacte.models import Commune
+from tests import matrix as shared
 from tests.communes.factories import referent
 from tests.factories import UserFactory, commune
 
@@ -10,17 +11,10 @@ from tests.factories import UserFactory, commune
 ROLES = ["anonymous", "citizen", "other_referent", "referent", "staff"]
 
 
-@dataclass
-class World:
+@dataclass(kw_only=True)
+class World(shared.World):
     commune: Commune
     other_commune: Commune
-    people: dict
-
-    def login(self, client, role):
-        client.logout()
-        if self.people[role] is not None:
-            client.force_login(self.people[role])
-        return self.people[role]
 
 
 @pytest.fixture
@@ -35,25 +29,10 @@ def world(db):
     return World(commune=commune("darnetal"), other_commune=commune("oissel-sur-seine"), people=people)
 
 
-def matrix(**expected):
-    """Parametrize over the five roles with the expected status of each."""
-    assert set(expected) == set(ROLES)
-    return pytest.mark.parametrize("role,status", list(expected.items()))
+# Parametrize over the five roles with the expected status of each.
+matrix = shared.matrix_for(ROLES)
 
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    # Uploaded photos and documents go to throw-away folders, not the project's media/.
-    from django.core.files.storage import storages
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
-        },
-    }
-    storages._storages.pop("private", None)
-    yield
-    storages._storages.pop("private", None)
+    yield from shared.files_in_tmp(settings, tmp_path)

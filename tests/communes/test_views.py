@@ -295,14 +295,18 @@ def test_commitment_progress(client, world, role, status):
     assert commitment.progress == (70 if role == "referent" else 10)
 
 
+def _post_progress(client, commitment, progress, note):
+    prefix = f"engagement-{commitment.pk}"
+    return client.post(
+        f"/communes/darnetal/espace/engagements/{commitment.pk}/",
+        {f"{prefix}-progress": progress, f"{prefix}-progress_note": note},
+    )
+
+
 def test_commitment_progress_out_of_bounds_comes_back_as_typed_next_to_the_reason(client, world):
     commitment = CommitmentFactory(progress=10)
     world.login(client, "referent")
-    prefix = f"engagement-{commitment.pk}"
-    response = client.post(
-        f"/communes/darnetal/espace/engagements/{commitment.pk}/",
-        {f"{prefix}-progress": "140", f"{prefix}-progress_note": "Note tapée avec soin"},
-    )
+    response = _post_progress(client, commitment, "140", "Note tapée avec soin")
     body = response.content.decode()
     assert response.status_code == 200
     assert "<title>Erreur : " in body
@@ -323,11 +327,7 @@ def test_a_refused_commitment_progress_keeps_the_typed_text_next_to_the_refusal(
         raise RefusedError("Seuls les référents de la commune peuvent mettre à jour cet engagement.")
 
     monkeypatch.setattr(referent, "commitment_update", refuse)
-    prefix = f"engagement-{commitment.pk}"
-    response = client.post(
-        f"/communes/darnetal/espace/engagements/{commitment.pk}/",
-        {f"{prefix}-progress": "70", f"{prefix}-progress_note": "Mon long texte tapé avec soin"},
-    )
+    response = _post_progress(client, commitment, "70", "Mon long texte tapé avec soin")
     body = response.content.decode()
     assert response.status_code == 200
     assert "Seuls les référents de la commune" in body and "Mon long texte tapé avec soin" in body

@@ -1,23 +1,11 @@
-from dataclasses import dataclass
-
 import pytest
 
 from pacte.enums import StaffGroup
 from tests.factories import UserFactory
+from tests.matrix import World
 from tests.newsletter.factories import editor, staff_in
 
 ROLES = ["anonymous", "citizen", "other_staff", "editor", "dacte"]
-
-
-@dataclass
-class World:
-    people: dict
-
-    def login(self, client, role):
-        client.logout()
-        if self.people[role] is not None:
-            client.force_login(self.people[role])
-        return self.people[role]
 
 
 @pytest.fixture
