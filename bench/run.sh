@@ -4,7 +4,7 @@
 #
 #  1. database `pacte_bench` (127.0.0.1:5432, user postgres): reused when it already holds what
 #     `seed_demo --scale 100` makes, otherwise recreated, migrated and seeded (~20 s);
-#  2. gunicorn on 127.0.0.1 (DEBUG=0, Redis db 5 as cache, static files collected into a
+#  2. gunicorn on 127.0.0.1 (DEBUG=0, Redis db BENCH_REDIS_DB as cache, static files collected into a
 #     temporary folder), stopped on exit whatever happens;
 #  3. wrk, from its own process, 16 connections, a short warm-up then a fixed duration per page:
 #     anonymous (page cache), anonymous with an unknown query parameter (cache bypassed, the page
@@ -15,7 +15,8 @@
 #
 # Tunables (environment): BENCH_SCALE (100), BENCH_DURATION (10 s), BENCH_WARMUP (2 s),
 # BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_WORKERS (2 × cores + 1),
-# BENCH_WORKER_THREADS (1: sync workers; more: gthread), BENCH_PORT (8731), BENCH_DB (pacte_bench).
+# BENCH_WORKER_THREADS (1: sync workers; more: gthread), BENCH_PORT (8731), BENCH_DB (pacte_bench),
+# BENCH_REDIS_DB (5: the Redis database used as cache, emptied before and after the run).
 # Pages measured: bench/prepare.py, pages().
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,7 @@ WORKERS=${BENCH_WORKERS:-$((2 * $(nproc) + 1))}
 WORKER_THREADS=${BENCH_WORKER_THREADS:-1}
 PORT=${BENCH_PORT:-8731}
 DB=${BENCH_DB:-pacte_bench}
-REDIS_DB=5
+REDIS_DB=${BENCH_REDIS_DB:-5}
 PY=.venv/bin/python
 BASE="http://127.0.0.1:${PORT}"
 MINIMAL=/_bench/minimal/

@@ -1,10 +1,13 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.contrib.auth.middleware import get_user
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject, empty
 
 from .permissions import acts_as_staff, mark_second_factor
 
@@ -39,7 +42,10 @@ class StaffSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        mark_second_factor(request)
+        # Lazily, as AuthenticationMiddleware does: the mark is set when something first reads
+        # request.user, so a request that never does pays no user query (get_user caches the
+        # user on the request, for both lazy objects).
+        request.user = SimpleLazyObject(lambda: mark_second_factor(request, get_user(request)))
         if (
             settings.PACTE_STAFF_REQUIRE_2FA
             and request.path.startswith("/admin/")
@@ -55,6 +61,17 @@ class StaffSecondFactorMiddleware:
                 return redirect(f"{reverse('mfa_activate_totp')}?{query}")
             return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
         return self.get_response(request)
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's, asking the view first: a public view (`@login_not_required`) does not need to know
+    who is signed in, so it does not load the user (one query per signed-in request saved on views
+    that never read `request.user`)."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
 
 
 class RequestBodyLimitMiddleware:
@@ -90,7 +107,20 @@ class PrivateResponsesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if self.signed_in(request, response):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+    @staticmethod
+    def signed_in(request, response) -> bool:
+        """Without loading the user when the view did not: a person is signed in through their
+        session cookie, so a request without one (and whose response sets none, as a login's
+        does) is anonymous; with one, the response is kept private even if the session turns out
+        to be anonymous (a message waiting, an expired login), which costs nothing."""
+        cookie = settings.SESSION_COOKIE_NAME
+        if cookie in request.COOKIES or cookie in response.cookies:
+            return True
+        user = getattr(request, "user", None)
+        if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
+            return False
+        return user is not None and user.is_authenticated

@@ -7,7 +7,8 @@ a second factor (TOTP or a recovery code; allauth records the authentication met
 session) acts as staff. Until then the account has no more power than a citizen's, on the site,
 in the services and in the admin alike.
 
-`StaffSecondFactorMiddleware` marks the request's user with the session's answer. A user object
+`StaffSecondFactorMiddleware` marks the request's user with the session's answer, when the user is
+loaded (lazily: a request that never reads `request.user` never loads it). A user object
 that does not come from a request (a shell, a Celery task) carries no mark, so it never acts as
 staff under the requirement: tasks act for the system (`by=None`), not for a person.
 """
@@ -18,19 +19,21 @@ from django.conf import settings
 SECOND_FACTOR_MARK = "_pacte_second_factor_passed"
 
 
-def second_factor_passed(request) -> bool:
+def second_factor_passed(request, user=None) -> bool:
     """Whether this session's sign-in (or a later re-authentication) used a second factor."""
     from allauth.account.internal.flows.login import get_authentication_records
 
-    records = get_authentication_records(request, request.user)
+    records = get_authentication_records(request, request.user if user is None else user)
     return any(record.get("method") == "mfa" for record in records)
 
 
-def mark_second_factor(request) -> None:
-    """Record on request.user whether its session passed the second factor (see module docstring)."""
-    user = request.user
+def mark_second_factor(request, user=None):
+    """Record on the request's user (or `user`, the one being loaded for the request) whether its
+    session passed the second factor (see module docstring), and return that user."""
+    user = request.user if user is None else user
     if user.is_authenticated and user.is_staff:
-        setattr(user, SECOND_FACTOR_MARK, second_factor_passed(request))
+        setattr(user, SECOND_FACTOR_MARK, second_factor_passed(request, user))
+    return user
 
 
 def acts_as_staff(user) -> bool:

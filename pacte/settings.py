@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pacte.middleware.PrivateResponsesMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "pacte.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -130,7 +130,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, keeping one client per process (pacte/cache_backends.py).
+            "BACKEND": "pacte.cache_backends.PortalRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pacte",
         }
