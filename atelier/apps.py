@@ -214,7 +214,12 @@ class AtelierConfig(portal.PortalApp):
     def organisation_sections(self, request, organisation):
         from .models import Residency
 
-        residency = Residency.objects.current().filter(organisation=organisation).first()
+        residency = (
+            Residency.objects.current()
+            .filter(organisation=organisation)
+            .select_related("organisation")
+            .first()
+        )
         if residency is None:
             return []
         return [

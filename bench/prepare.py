@@ -6,6 +6,13 @@
     python bench/prepare.py session        the session key of a signed-in demo account
     python bench/prepare.py queries        each page's SQL queries, rendered in-process with the
                                            cache bypassed: "path<TAB>anonymous<TAB>signed in"
+    python bench/prepare.py write-target   the event the write mode registers people to: its
+                                           path and slug, "path<TAB>slug"
+    python bench/prepare.py write-sessions N SLUG
+                                           N sessions of N different people who may register to
+                                           the event SLUG and have not yet, one key a line
+    python bench/prepare.py places SLUG    what the database says of the event: "places left
+                                           <TAB>capacity<TAB>live registrations"
 
 To measure another page, add it to `pages()` below.
 """
@@ -25,10 +32,10 @@ django.setup()
 from django.apps import apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import AnonymousUser  # noqa: E402
-from django.db.models import Count, Q  # noqa: E402
+from django.db.models import Count, F, Q  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
-from pacte.enums import RegistrationStatus  # noqa: E402
+from pacte.enums import EventAudience, RegistrationStatus  # noqa: E402
 from pacte.models import Event, Organisation, Registration, User  # noqa: E402
 
 # seed_scale names what it creates "charge-…" (pacte/demo.py).
@@ -176,15 +183,17 @@ def pages() -> list[tuple[str, str]]:
     return found + club_pages() + atelier_pages() + association_pages() + newsletter_pages() + commune_pages()
 
 
-def session_key() -> str:
-    """A real signed-in session (as after login) for the demo resident, for the logged-in runs."""
+def session_key(user=None) -> str:
+    """A real signed-in session (as after login) for `user`, by default the demo resident of the
+    logged-in runs."""
     from importlib import import_module
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
     from pacte.demo import DEMO_ACCOUNTS
 
-    user = User.objects.get(email=DEMO_ACCOUNTS[0][0])
+    if user is None:
+        user = User.objects.get(email=DEMO_ACCOUNTS[0][0])
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
@@ -222,6 +231,43 @@ def count_queries(paths: list[str]) -> list[tuple[str, int, int]]:
     return counts
 
 
+def write_target() -> Event:
+    """The event of the write mode: open to everyone, registrations open, the most places left, so
+    that each registration changes the count its page shows ("N sur C disponibles")."""
+    candidates = (
+        Event.objects.published()
+        .upcoming()
+        .filter(audience=EventAudience.EVERYONE, capacity__isnull=False)
+        .annotate(left=F("capacity") - F("seats_taken"))
+        .order_by("-left", "slug")
+    )
+    for event in candidates[:50]:
+        if event.registration_refusal() is None:
+            return event
+    raise SystemExit("aucun événement ouvert aux inscriptions pour le mode écritures.")
+
+
+def write_sessions(count: int, slug: str) -> list[str]:
+    """Sessions of `count` seeded people with no live registration to the event, one each."""
+    event = Event.objects.get(slug=slug)
+    registered = Registration.objects.filter(event=event).exclude(status=RegistrationStatus.CANCELLED)
+    users = (
+        User.objects.filter(email__startswith="charge-", is_active=True, is_staff=False)
+        .exclude(pk__in=registered.values("user_id"))
+        .order_by("pk")[:count]
+    )
+    keys = [session_key(user) for user in users]
+    if len(keys) < count:
+        raise SystemExit(f"seulement {len(keys)} personnes peuvent encore s'inscrire à {slug}.")
+    return keys
+
+
+def places(slug: str) -> tuple[int | None, int | None, int]:
+    event = Event.objects.get(slug=slug)
+    live = Registration.objects.filter(event=event).exclude(status=RegistrationStatus.CANCELLED).count()
+    return event.places_left, event.capacity, live
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
     if command == "seeded":
@@ -237,6 +283,17 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "session":
         print(session_key())
+        return 0
+    if command == "write-target":
+        event = write_target()
+        print(f"{event.get_absolute_url()}\t{event.slug}")
+        return 0
+    if command == "write-sessions":
+        print("\n".join(write_sessions(int(argv[2]), argv[3])))
+        return 0
+    if command == "places":
+        left, capacity, live = places(argv[2])
+        print(f"{left}\t{capacity}\t{live}")
         return 0
     print(__doc__, file=sys.stderr)
     return 2

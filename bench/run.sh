@@ -9,6 +9,10 @@
 #  3. wrk, from its own process, 16 connections, a short warm-up then a fixed duration per page:
 #     anonymous (page cache), anonymous with an unknown query parameter (cache bypassed, the page
 #     is rendered each time), and signed in (never cached);
+#     then, under writes: bench/writer.py registers a different signed-in person to one event
+#     every 1/BENCH_WRITE_RATE s through the real view while wrk measures the home page, the
+#     agenda and that event's page anonymously; afterwards the event page, fetched anonymously,
+#     must show the places left that the database holds;
 #  4. a table: requests/s, p95 latency, req/s as a ratio of the right minimal view in this run
 #     (signed-in pages against the signed-in minimal view), SQL queries of each page; exits 1
 #     when a target of bench/table.py is missed.
@@ -16,7 +20,9 @@
 # Tunables (environment): BENCH_SCALE (100), BENCH_DURATION (10 s), BENCH_WARMUP (2 s),
 # BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_WORKERS (2 × cores + 1),
 # BENCH_WORKER_THREADS (1: sync workers; more: gthread), BENCH_PORT (8731), BENCH_DB (pacte_bench),
-# BENCH_REDIS_DB (5: the Redis database used as cache, emptied before and after the run).
+# BENCH_REDIS_DB (5: the Redis database used as cache, emptied before and after the run),
+# BENCH_WRITE_RATE (2 registrations per second; 0 skips the write mode), BENCH_ONLY (a regex:
+# only the pages whose "label<TAB>path" matches; the minimal views and the write mode still run).
 # Pages measured: bench/prepare.py, pages().
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +38,7 @@ WORKER_THREADS=${BENCH_WORKER_THREADS:-1}
 PORT=${BENCH_PORT:-8731}
 DB=${BENCH_DB:-pacte_bench}
 REDIS_DB=${BENCH_REDIS_DB:-5}
+WRITE_RATE=${BENCH_WRITE_RATE:-2}
 PY=.venv/bin/python
 BASE="http://127.0.0.1:${PORT}"
 MINIMAL=/_bench/minimal/
@@ -48,7 +55,12 @@ redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || die "Redis ne répond pas sur 127
 
 WORK=$(mktemp -d -t pacte-bench.XXXXXX)
 GUNICORN_PID=""
+WRITER_PID=""
 cleanup() {
+  if [[ -n "$WRITER_PID" ]] && kill -0 "$WRITER_PID" 2>/dev/null; then
+    kill -TERM "$WRITER_PID" 2>/dev/null || true
+    wait "$WRITER_PID" 2>/dev/null || true
+  fi
   if [[ -n "$GUNICORN_PID" ]] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
     kill -TERM "$GUNICORN_PID" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$GUNICORN_PID" 2>/dev/null || break; sleep 0.1; done
@@ -73,7 +85,9 @@ export PACTE_BENCH=1
 # The table shows whether the page cache served each page (X-Page-Cache, off in production).
 export PACTE_PAGE_CACHE_HEADER=1
 export LOG_LEVEL=WARNING
-unset CELERY_BROKER_URL REDIS_URL EMAIL_URL PACTE_TESTING
+unset CELERY_BROKER_URL REDIS_URL PACTE_TESTING
+# The registrations of the write mode send e-mails: kept in memory, not printed.
+export EMAIL_URL="memory://"
 
 # --- 1. Database ----------------------------------------------------------------------------
 log "Base ${DB} (échelle ${SCALE})"
@@ -99,12 +113,16 @@ echo "prête en $((SECONDS - start)) s."
 log "gunicorn sur ${BASE} (${WORKERS} workers × ${WORKER_THREADS} thread(s))"
 $PY manage.py collectstatic --noinput -v0
 PAGES=$($PY bench/prepare.py pages)
+if [[ -n "${BENCH_ONLY:-}" ]]; then  # a quick check of some pages: an extended regex on "label<TAB>path"
+  PAGES=$(grep -E -- "$BENCH_ONLY" <<<"$PAGES" || true)
+fi
 SESSION=$($PY bench/prepare.py session)
-# SQL queries of each page, counted in-process (no DEBUG needed) before the load.
-QUERIES="$WORK/queries"
-$PY bench/prepare.py queries >"$QUERIES"
 redis-cli -h 127.0.0.1 -n "$REDIS_DB" flushdb >/dev/null
 export REDIS_URL="redis://127.0.0.1:6379/${REDIS_DB}"
+# SQL queries of each page, counted in-process (no DEBUG needed) before the load, with the cache
+# and the session engine of the server (sessions read from Redis).
+QUERIES="$WORK/queries"
+$PY bench/prepare.py queries >"$QUERIES"
 
 worker_args=(--workers "$WORKERS")
 if ((WORKER_THREADS > 1)); then
@@ -180,10 +198,51 @@ while IFS=$'\t' read -r label path; do
 done <<<"$PAGES"
 row "$signed_in" "vue minimale" "$MINIMAL" "-" "$(measure "$MINIMAL" plain "${cookie[@]}")"
 
+# Under writes: registrations through the real view while anonymous pages are measured.
+WRITES="$WORK/writes"
+: >"$WRITES"
+if [[ "$WRITE_RATE" != "0" ]]; then
+  under_writes="anonyme, cache de pages, sous écritures (${WRITE_RATE} inscriptions/s)"
+  IFS=$'\t' read -r write_path write_slug <<<"$($PY bench/prepare.py write-target)"
+  write_pages=("/" "/agenda/" "$write_path")
+  write_labels=("accueil" "agenda" "événement des inscriptions")
+  # Enough people for the whole measurement, and some to spare.
+  people=$(awk -v r="$WRITE_RATE" -v n="${#write_pages[@]}" -v d="$((WARMUP + DURATION))" \
+    'BEGIN {printf "%d", r * (n * d + 30) + 10}')
+  $PY bench/prepare.py write-sessions "$people" "$write_slug" >"$WORK/sessions"
+  IFS=$'\t' read -r _ _ live_before <<<"$($PY bench/prepare.py places "$write_slug")"
+  log "Sous écritures : ${WRITE_RATE} inscriptions/s à ${write_path}, par ${people} personnes connectées au plus"
+  .venv/bin/python bench/writer.py "$BASE" "$write_path" "$WORK/sessions" "$WRITE_RATE" \
+    >"$WORK/writer.out" 2>"$WORK/writer.err" &
+  WRITER_PID=$!
+  for i in "${!write_pages[@]}"; do
+    path=${write_pages[$i]}
+    row "$under_writes" "${write_labels[$i]}" "$path" "$(cache_state "$path")" "$(measure "$path" plain)"
+  done
+  kill -TERM "$WRITER_PID" 2>/dev/null || true
+  wait "$WRITER_PID" 2>/dev/null || true
+  WRITER_PID=""
+  head -5 "$WORK/writer.err" >&2 || true
+  # What an anonymous visitor sees right after the last write (twice: a render, then the cache).
+  IFS=$'\t' read -r left_db capacity live_after <<<"$($PY bench/prepare.py places "$write_slug")"
+  shown=()
+  for attempt in 1 2; do
+    curl -s -o "$WORK/event.html" "${BASE}${write_path}"
+    shown+=("$(grep -o '<dd>[0-9]* sur [0-9]* disponible' "$WORK/event.html" | head -1 | grep -o '^<dd>[0-9]*' | tr -dc '0-9')")
+  done
+  {
+    echo "rate ${WRITE_RATE}"
+    awk '/^WRITES/ {print "asked", $2; print "answered", $3; print "errors", $4; print "seconds", $5}' "$WORK/writer.out"
+    echo "registered $((live_after - live_before))"
+    echo "places_db ${left_db}"
+    echo "places_shown ${shown[0]:--} ${shown[1]:--}"
+  } >"$WRITES"
+fi
+
 # --- 4. Table -------------------------------------------------------------------------------
 log "Résultats : base ${DB} (échelle ${SCALE}), gunicorn ${WORKERS}×${WORKER_THREADS}, wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s"
 status=0
-table=$($PY bench/table.py "$ROWS" "$QUERIES") || status=$?
+table=$($PY bench/table.py "$ROWS" "$QUERIES" "$WRITES") || status=$?
 echo "$table"
 echo
 echo "Charge moyenne de la machine (1, 5, 15 min) : ${LOAD_BEFORE} avant les mesures, $(cut -d' ' -f1-3 /proc/loadavg) après."

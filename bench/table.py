@@ -1,12 +1,17 @@
 """Print the table of `make bench` from the rows bench/run.sh collected, and check the targets.
 
-    python bench/table.py ROWS [QUERIES]
+    python bench/table.py ROWS [QUERIES [WRITES]]
 
 Each ROWS line: section, label, path, cache state, then wrk's "req/s p95 requests socket-errors
 http-errors". The first row is the anonymous minimal view; the signed-in section also holds a
 row for the minimal view (path /_bench/minimal/). Signed-in pages are compared with the signed-in
 minimal view (what a page costs on top of signing in), every other page with the anonymous one.
 Each QUERIES line (bench/prepare.py queries): path, queries anonymous, queries signed in.
+WRITES (the write mode of run.sh, empty when skipped) holds "name value…" lines: rate (asked per
+second), asked, answered, errors, seconds (bench/writer.py), registered (new live registrations in
+the database), places_db (places left in the database after the writes) and places_shown (what
+two anonymous requests of the event page showed right after). The rows measured meanwhile are in
+a section of their own and are held to the page cache's target.
 
 Exit status 1 when a target is missed (the list is printed), 0 otherwise. No Django needed.
 """
@@ -25,6 +30,8 @@ TARGET_SIGNED_IN_MINIMAL = 0.5  # signed-in minimal view ÷ anonymous minimal vi
 TARGET_CACHED = 0.25  # cached anonymous page ÷ anonymous minimal view (also under writes)
 TARGET_P95_MS = 100.0
 TARGET_QUERIES = 6
+# The write mode must keep its rate: at least this share of the registrations asked for.
+TARGET_WRITE_RATE_SHARE = 0.9
 
 
 def read_rows(path: str) -> list[tuple]:
@@ -51,9 +58,57 @@ def read_queries(path: str | None) -> dict[str, tuple[int, int]]:
     return found
 
 
-def main(path: str, queries_path: str | None = None) -> int:
+def read_writes(path: str | None) -> dict[str, list[str]]:
+    if not path:
+        return {}
+    found = {}
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            name, *values = line.split()
+            found[name] = values
+    return found
+
+
+def check_writes(writes: dict[str, list[str]]) -> tuple[list[str], list[str]]:
+    """(lines to print, targets missed) of the write mode; nothing when it did not run."""
+    if not writes:
+        return [], []
+
+    def number(name, index=0):
+        try:
+            return float(writes[name][index])
+        except (KeyError, IndexError, ValueError):
+            return None
+
+    rate, asked, answered = number("rate"), number("asked"), number("answered")
+    errors, seconds, registered = number("errors"), number("seconds"), number("registered")
+    places_db = number("places_db")
+    shown = [number("places_shown", index) for index in (0, 1)]
+    if None in (rate, asked, answered, errors, seconds, registered):
+        return ["écritures : mesure incomplète"], ["écritures : le processus d'écriture n'a pas rendu compte"]
+    achieved = asked / seconds if seconds else 0.0
+    lines = [
+        f"écritures : {asked:.0f} inscriptions demandées en {seconds:.0f} s ({achieved:.2f}/s pour {rate:g}/s"
+        f" visé), {answered:.0f} traitées, {errors:.0f} erreurs, {registered:.0f} nouvelles en base ;"
+        f" places restantes en base {'-' if places_db is None else f'{places_db:.0f}'}, affichées"
+        f" {' puis '.join('-' if value is None else f'{value:.0f}' for value in shown)}"
+    ]
+    missed = []
+    if achieved < TARGET_WRITE_RATE_SHARE * rate:
+        missed.append(f"écritures : {achieved:.2f} inscriptions/s < {TARGET_WRITE_RATE_SHARE * rate:.2f}")
+    if errors:
+        missed.append(f"écritures : {errors:.0f} erreurs")
+    if registered != answered:
+        missed.append(f"écritures : {registered:.0f} inscriptions en base pour {answered:.0f} traitées")
+    if places_db is None or any(value != places_db for value in shown):
+        missed.append("écritures : la page de l'événement n'affiche pas les places restantes de la base")
+    return lines, missed
+
+
+def main(path: str, queries_path: str | None = None, writes_path: str | None = None) -> int:
     rows = read_rows(path)
     queries = read_queries(queries_path)
+    write_lines, write_missed = check_writes(read_writes(writes_path))
     if not rows:
         return 1
     anonymous_minimal = rows[0][4]
@@ -101,6 +156,9 @@ def main(path: str, queries_path: str | None = None) -> int:
             missed.append(f"{label} [{name}] : p95 {p95:.0f} ms ≥ {TARGET_P95_MS:.0f} ms")
         if count is not None and count > TARGET_QUERIES:
             missed.append(f"{label} [{name}] : {count} requêtes > {TARGET_QUERIES}")
+    for line in write_lines:
+        print(line)
+    missed += write_missed
     print()
     print(
         "ratio : connecté·e ÷ vue minimale connecté·e (la vue minimale connectée ÷ l'anonyme) ; "
@@ -121,4 +179,4 @@ def main(path: str, queries_path: str | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:3]))
+    sys.exit(main(*sys.argv[1:4]))

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from pacte.cache import anonymous_page_cache
+from pacte.cache import anonymous_page_cache, public_context
 from pacte.client_ip import client_ip
 from pacte.htmx import wants_fragment
 from pacte.services.errors import RefusedError
@@ -95,21 +95,37 @@ def home(request):
     subscription = None
     if user.is_authenticated:
         subscription = Subscriber.objects.filter(email=user.email.strip().lower()).first()
-    issues = list(Issue.objects.sent().select_related("theme").order_by("-number")[:24])
-    sheets = list(ExperienceSheet.objects.published().for_listing()[:3])
+    public = public_context("newsletter:home", _home_public, areas=AREAS)
+    if not form.is_bound:
+        # The empty form's communes and themes, as cached: no query to draw its lists.
+        for name, choices in public["choices"].items():
+            form.fields[name].choices = choices
     return render(
         request,
         "newsletter/home.html",
         {
             "form": form,
-            "issues": issues,
-            "sheets": sheets,
+            "issues": public["issues"],
+            "sheets": public["sheets"],
             "subscription": subscription,
             "consent_text": CONSENT_TEXT,
             "co_funding": CO_FUNDING,
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _home_public() -> dict:
+    """What the letter's page shows everyone: the archive, the latest sheets, the form's lists."""
+    form = SubscribeForm()
+    return {
+        "issues": list(Issue.objects.sent().select_related("theme").order_by("-number")[:24]),
+        "sheets": list(ExperienceSheet.objects.published().for_listing()[:3]),
+        "choices": {
+            name: [(str(value), label) for value, label in form.fields[name].choices]
+            for name in ("commune", "themes")
+        },
+    }
 
 
 @login_not_required

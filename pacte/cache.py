@@ -110,6 +110,47 @@ def invalidate(*areas: str, using: str = "default") -> None:
     transaction.on_commit(lambda: bump(*areas), using=using, robust=True)
 
 
+# --- Public context: what everyone sees of a page, for the renders the page cache cannot serve --
+
+PUBLIC_KEY_PREFIX = "pacte:public-context:"
+
+
+def public_context(name: str, build, *, areas=None, timeout: int = 60):
+    """`build()` (the data of a page that is the same for everyone: instances with their
+    select/prefetch done, counts), cached under `name` with the versions of `areas` (all areas when
+    None, the safe default), in one cache round trip for the versions and the data together.
+
+    Signed-in people and anonymous renders the page cache does not serve (unknown parameters, a
+    session cookie) read it instead of querying: a write to an area renews it at the next request,
+    as it renews the anonymous page. Only what is the same for everyone goes in (never the
+    person's membership, forms or CSRF token); `timeout` bounds what changes with the clock alone,
+    as the page cache's does. A cache outage only costs the queries.
+    """
+    watched = tuple(areas) if areas else all_areas()
+    area_keys = [_area_key(area) for area in watched]
+    key = PUBLIC_KEY_PREFIX + name
+    try:
+        found = cache.get_many([*area_keys, key])
+        version = tuple(
+            found.get(area_key) or _init_version(area)
+            for area, area_key in zip(watched, area_keys, strict=True)
+        )
+    except Exception:  # noqa: BLE001
+        logger.exception("Public context cache unavailable.")
+        return build()
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    data = build()
+    try:
+        # Stored with the versions read before building: a write committed meanwhile has bumped
+        # them, so this entry is already stale and will not be read.
+        cache.set(key, (version, data), timeout)
+    except Exception:  # noqa: BLE001
+        logger.exception("Public context cache: %s could not be stored.", name)
+    return data
+
+
 # --- Backstop: signals on the declared models -------------------------------------------------
 
 
@@ -206,6 +247,10 @@ def _serves_from_cache(request, query_params, filterset=None) -> bool:
     )
 
 
+def _uses_csrf_token(request, response) -> bool:
+    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE")) or b"csrfmiddlewaretoken" in response.content
+
+
 def _storable(request, response) -> bool:
     """A response goes into the cache only if it carries nothing that belongs to this visitor."""
     cache_control = response.get("Cache-Control", "")
@@ -214,8 +259,7 @@ def _storable(request, response) -> bool:
         and not response.streaming
         and not response.cookies
         # The page used a CSRF token (a POST form): that token is this visitor's own.
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and b"csrfmiddlewaretoken" not in response.content
+        and not _uses_csrf_token(request, response)
         and len(get_messages(request)) == 0
         and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
     )
@@ -245,6 +289,47 @@ def _private(response):
     patch_cache_control(response, private=True)
     patch_vary_headers(response, VARY_HEADERS)
     return response
+
+
+# How long a request waits for the page another process is rendering before rendering it itself,
+# and how often it looks.
+RENDER_WAIT_SECONDS = 2.0
+RENDER_POLL_SECONDS = 0.01
+
+
+def _render_lock_key(key: str, version: tuple) -> str:
+    token = hashlib.md5(repr(version).encode(), usedforsecurity=False).hexdigest()[:12]
+    return f"{key}:rendering:{token}"
+
+
+def _wait_for_render(key: str, version: tuple):
+    """None when this request is the one to render `version` of the page (it holds the render
+    lock), otherwise the entry the rendering process stored, once there (None after
+    RENDER_WAIT_SECONDS: the request then renders the page itself). The lock names the version,
+    so a write committed during a render makes the next request render again: nobody is served a
+    page older than the last write they could have seen."""
+    lock = _render_lock_key(key, version)
+    try:
+        if cache.add(lock, 1, timeout=int(RENDER_WAIT_SECONDS) + 8):
+            return None
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(RENDER_POLL_SECONDS)
+            entry = cache.get(key)
+            if entry is not None and entry[0] == version:
+                return entry
+            if cache.get(lock) is None:  # the render failed or was not storable: render it here
+                return None
+    except Exception:  # noqa: BLE001 — without its cache the page is still rendered
+        logger.exception("Page cache: render lock unavailable.")
+    return None
+
+
+def _render_done(key: str, version: tuple) -> None:
+    try:
+        cache.delete(_render_lock_key(key, version))
+    except Exception:  # noqa: BLE001
+        logger.exception("Page cache: render lock not released.")
 
 
 def anonymous_page_cache(timeout: int, *, max_age: int = 60, query_params=(), filterset=None, areas=None):
@@ -282,31 +367,53 @@ def anonymous_page_cache(timeout: int, *, max_age: int = 60, query_params=(), fi
                 logger.exception("Page cache unavailable.")
                 return _private(view(request, *args, **kwargs))
             entry = found.get(key)
+            if entry is None or entry[0] != version:
+                # One process renders the new version, the others wait for it rather than render
+                # it too: under writes (an area bumped twice a second) every connection would
+                # otherwise miss at once and render the same page (a stampede).
+                entry = _wait_for_render(key, version)
             if entry is not None and entry[0] == version:
                 _version, status, headers, content = entry
+                if status is None:  # this version could not be stored (it uses a CSRF token…)
+                    return _private(view(request, *args, **kwargs))
                 response = HttpResponse(content, status=status, headers=headers)
                 _mark(response, "hit")
                 return _public(response, max_age)
 
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if not _storable(request, response):
-                return _private(response)
-            headers = {
-                name: value
-                for name, value in response.items()
-                if name.lower() not in {"cache-control", "vary", "expires", CACHE_HEADER.lower()}
-            }
             try:
-                # Stored with the version read before rendering: a change committed meanwhile has
-                # bumped it, so this page is already stale and will not be served.
-                cache.set(key, (version, response.status_code, headers, response.content), timeout)
-            except Exception:  # noqa: BLE001
-                logger.exception("Page cache: the page could not be stored.")
-            _mark(response, "miss")
-            return _public(response, max_age)
+                return _render_and_store(request, view, args, kwargs, key, version, timeout, max_age)
+            finally:
+                _render_done(key, version)
 
         return wrapper
 
     return decorator
+
+
+def _render_and_store(request, view, args, kwargs, key, version, timeout, max_age):
+    """Render the page and store it when nothing in it belongs to this visitor."""
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render") and callable(response.render):
+        response = response.render()
+    if not _storable(request, response):
+        if response.status_code == 200 and _uses_csrf_token(request, response):
+            # The page itself holds a form with a token: renders of this version need no lock,
+            # none of them can be stored.
+            try:
+                cache.set(key, (version, None, None, None), timeout)
+            except Exception:  # noqa: BLE001
+                logger.exception("Page cache: the page could not be marked.")
+        return _private(response)
+    headers = {
+        name: value
+        for name, value in response.items()
+        if name.lower() not in {"cache-control", "vary", "expires", CACHE_HEADER.lower()}
+    }
+    try:
+        # Stored with the version read before rendering: a change committed meanwhile has
+        # bumped it, so this page is already stale and will not be served.
+        cache.set(key, (version, response.status_code, headers, response.content), timeout)
+    except Exception:  # noqa: BLE001
+        logger.exception("Page cache: the page could not be stored.")
+    _mark(response, "miss")
+    return _public(response, max_age)

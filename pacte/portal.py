@@ -24,7 +24,10 @@ What a declaration can state (all optional):
 - `beat_schedule`: the app's periodic Celery tasks (reminders, releases, sendings);
 - `open_data()`: the files the app publishes on `/donnees/`;
 - `organisation_sections(request, organisation)`: blocks of an organisation's public page
-  (`/structures/<slug>/`); `commune_sections(request, commune)`: blocks of a commune's page;
+  (`/structures/<slug>/`); `commune_sections(request, commune)`: blocks of a commune's page.
+  Both are public: what they return is cached for everyone under the content version of all
+  areas (`pacte.cache.public_context`) and their templates are rendered with their own context
+  only, so they never depend on who asks (`request.user`);
 - `personal_data_sections()`: what the app adds to the personal-data page (`/donnees-personnelles/`):
   the data it keeps, why and for how long.
 - `stylesheets`: the app's CSS files (static paths, e.g. "css/clubs.css"), linked by the layout

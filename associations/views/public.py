@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from pacte.cache import anonymous_page_cache
+from pacte.cache import anonymous_page_cache, public_context
 from pacte.enums import OrganisationKind
 from pacte.htmx import wants_fragment
 from pacte.maps import commune_map
@@ -66,15 +66,30 @@ def directory(request):
 @require_safe
 @anonymous_page_cache(60, areas=AREAS)
 def association_detail(request, slug):
+    # The same for everyone but whether the visitor is a référent (docs/conventions.md).
+    public = public_context(f"associations:detail:{slug}", lambda: _detail_public(slug), areas=AREAS)
+    organisation = public["organisation"]
+    if public["label"] is None:
+        # Only labelled associations are in the directory; the others have the kernel's page.
+        return redirect("organisation_detail", slug=organisation.slug)
+    context = {
+        **public,
+        "is_referent": request.user.is_authenticated
+        and Organisation.objects.filter(pk=organisation.pk).filter(referent_q(request.user)).exists(),
+    }
+    return render(request, "associations/association_detail.html", context)
+
+
+def _detail_public(slug) -> dict:
+    """An association's page content (an unknown slug is a 404 raised here, never cached)."""
     queryset = (
         Organisation.objects.active().filter(kind=OrganisationKind.ASSOCIATION).select_related("commune")
     )
     organisation = get_object_or_404(queryset, slug=slug)
     label = RelaisLabel.objects.current().filter(organisation=organisation).order_by("-valid_until").first()
     if label is None:
-        # Only labelled associations are in the directory; the others have the kernel's page.
-        return redirect("organisation_detail", slug=organisation.slug)
-    context = {
+        return {"organisation": organisation, "label": None}
+    return {
         "organisation": organisation,
         "label": label,
         "themes": list(organisation.themes.all()),
@@ -84,10 +99,7 @@ def association_detail(request, slug):
             .select_related("campaign")
             .order_by("-campaign__year")
         ),
-        "is_referent": request.user.is_authenticated
-        and Organisation.objects.filter(pk=organisation.pk).filter(referent_q(request.user)).exists(),
     }
-    return render(request, "associations/association_detail.html", context)
 
 
 @login_not_required

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from pacte import portal
-from pacte.cache import anonymous_page_cache
+from pacte.cache import anonymous_page_cache, public_context
 from pacte.htmx import wants_fragment
 from pacte.maps import commune_geometry, commune_map
 from pacte.models import Commune, Event, Membership
@@ -84,10 +84,9 @@ def action_list(request):
     return render(request, template, context)
 
 
-@login_not_required
-@require_safe
-@anonymous_page_cache(60)  # every area: the page shows blocks of other apps (clubs, associations…)
-def commune_detail(request, slug):
+def _commune_public(request, slug) -> dict:
+    """What a commune's page shows everyone, the other apps' blocks included (their hooks are
+    public: pacte/portal.py)."""
     commune = get_object_or_404(Commune, slug=slug)
     convention = (
         Convention.objects.filter(commune=commune)
@@ -98,31 +97,46 @@ def commune_detail(request, slug):
         )
         .first()
     )
-    referents = list(
-        Membership.objects.filter(organisation__in=commune_organisations(commune))
-        .select_related("user", "organisation")
-        .order_by("organisation__name", "user__last_name", "user__first_name")
-    )
-    actions = list(CommuneAction.objects.published().filter(commune=commune).for_listing())
-    events = list(
-        Event.objects.published().upcoming().filter(commune=commune).for_listing().order_by("starts_at")[:5]
-    )
-    own = communes_of(request.user).filter(pk=commune.pk).exists()
+    return {
+        "commune": commune,
+        "convention": convention,
+        "referents": list(
+            Membership.objects.filter(organisation__in=commune_organisations(commune))
+            .select_related("user", "organisation")
+            .order_by("organisation__name", "user__last_name", "user__first_name")
+        ),
+        "actions": list(CommuneAction.objects.published().filter(commune=commune).for_listing()),
+        "events": list(
+            Event.objects.published()
+            .upcoming()
+            .filter(commune=commune)
+            .for_listing()
+            .order_by("starts_at")[:5]
+        ),
+        "comparison": compare(commune),
+        "section_list": list(portal.commune_sections(request, commune)),
+    }
+
+
+@login_not_required
+@require_safe
+@anonymous_page_cache(60)  # every area: the page shows blocks of other apps (clubs, associations…)
+def commune_detail(request, slug):
+    # Every area, as the page cache: the blocks of other apps are part of it (docs/conventions.md).
+    # An unknown slug is a 404 raised while building, never cached.
+    context = public_context(f"communes:commune:{slug}", lambda: _commune_public(request, slug))
+    commune = context["commune"]
     return render(
         request,
         "communes/commune_detail.html",
         {
-            "commune": commune,
-            "convention": convention,
-            "referents": referents,
-            "actions": actions,
-            "events": events,
-            "comparison": compare(commune),
+            **context,
             "sections": [
-                (section.title, render_to_string(section.template, section.context, request=request))
-                for section in portal.commune_sections(request, commune)
+                (section.title, render_to_string(section.template, section.context))
+                for section in context["section_list"]
             ],
-            "acts_for_commune": own,
+            "acts_for_commune": request.user.is_authenticated
+            and communes_of(request.user).filter(pk=commune.pk).exists(),
         },
     )
 
@@ -135,14 +149,37 @@ def _action_for(request, pk):
     return get_object_or_404(actions, pk=pk)
 
 
+def _action_content(action) -> dict:
+    return {
+        "action": action,
+        "photos": list(action.photos.all()),
+        "documents": list(action.documents.all()),
+        "replications": list(Replication.objects.filter(source=action).for_pages().order_by("created_at")),
+        "inspirations": list(Replication.objects.filter(action=action).for_pages()),
+    }
+
+
+def _published_action(pk) -> dict | None:
+    """A published action's page content, the same for everyone; None for a draft."""
+    action = (
+        CommuneAction.objects.published()
+        .select_related("commune", "theme", "author", "organisation")
+        .filter(pk=pk)
+    ).first()
+    return _action_content(action) if action is not None else None
+
+
 @login_not_required
 @require_safe
 @anonymous_page_cache(60, areas=AREAS)
 def action_detail(request, pk):
-    action = _action_for(request, pk)
+    # A published action is read from the public context; a draft only by those who may see it.
+    content = public_context(f"communes:action:{int(pk)}", lambda: _published_action(pk), areas=AREAS)
+    if content is None:
+        content = _action_content(_action_for(request, pk))
+    action = content["action"]
     user_communes = list(communes_of(request.user))
-    replications = list(Replication.objects.filter(source=action).for_pages().order_by("created_at"))
-    inspirations = list(Replication.objects.filter(action=action).for_pages())
+    replications = content["replications"]
     own = action.commune in user_communes
     replicating = [c for c in user_communes if c.pk != action.commune_id]
     already = {r.commune_id for r in replications}
@@ -150,11 +187,7 @@ def action_detail(request, pk):
         request,
         "communes/action_detail.html",
         {
-            "action": action,
-            "photos": list(action.photos.all()),
-            "documents": list(action.documents.all()),
-            "replications": replications,
-            "inspirations": inspirations,
+            **content,
             "is_own": own,
             "can_replicate": action.is_public and any(c.pk not in already for c in replicating),
             "replicated_by_mine": [r for r in replications if r.commune in user_communes],

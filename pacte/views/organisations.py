@@ -15,11 +15,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import portal
-from ..cache import anonymous_page_cache
+from ..cache import anonymous_page_cache, public_context
 from ..enums import MembershipRole, RegistrationStatus
 from ..forms import EventProposalForm, InviteForm, OrganisationPageForm
 from ..models import Event, Invitation, Membership, Organisation, Registration
@@ -38,41 +39,49 @@ from ..services.organisations import (
 PUBLIC_EVENTS = 10
 
 
+def _organisation_public(request, slug) -> dict:
+    """What an organisation's page shows everyone, the apps' blocks included (public hooks)."""
+    organisation = get_object_or_404(
+        Organisation.objects.active().select_related("commune").prefetch_related("themes"), slug=slug
+    )
+    return {
+        "organisation": organisation,
+        "events": list(
+            Event.objects.published().upcoming().for_listing().filter(organiser=organisation)[:PUBLIC_EVENTS]
+        ),
+        "section_list": list(portal.organisation_sections(request, organisation)),
+    }
+
+
 @login_not_required
 @require_safe
 @anonymous_page_cache(60)
 def organisation_detail(request, slug):
-    organisation = get_object_or_404(
-        Organisation.objects.active().select_related("commune").prefetch_related("themes"), slug=slug
+    # Every area, as the page cache: the apps' blocks are part of the page (docs/conventions.md).
+    # An unknown slug is a 404 raised while building, never cached.
+    public = public_context(f"organisation:{slug}", lambda: _organisation_public(request, slug))
+    organisation = public["organisation"]
+    can_manage = request.user.is_authenticated and (
+        Organisation.objects.editable_by(request.user).filter(pk=organisation.pk).exists()
     )
-    events = list(
-        Event.objects.published().upcoming().for_listing().filter(organiser=organisation)[:PUBLIC_EVENTS]
-    )
-    can_manage = Organisation.objects.editable_by(request.user).filter(pk=organisation.pk).exists()
     return render(
         request,
         "pacte/organisation/detail.html",
         {
             "organisation": organisation,
-            "events": events,
-            "sections": _sections(request, organisation),
+            "events": public["events"],
+            "sections": [
+                {
+                    "title": section.title,
+                    "html": render_to_string(
+                        section.template, {"organisation": organisation, **section.context}
+                    ),
+                }
+                for section in public["section_list"]
+            ],
             "can_manage": can_manage,
         },
     )
-
-
-def _sections(request, organisation) -> list[dict]:
-    from django.template.loader import render_to_string
-
-    return [
-        {
-            "title": section.title,
-            "html": render_to_string(
-                section.template, {"organisation": organisation, **section.context}, request=request
-            ),
-        }
-        for section in portal.organisation_sections(request, organisation)
-    ]
 
 
 # --- Ma structure -----------------------------------------------------------------------------

@@ -256,3 +256,80 @@ def test_get_token_in_a_view_prevents_storing():
 
     request = _with_middleware(RequestFactory().get("/jeton/"))
     assert CACHE_HEADER not in view(request)
+
+
+def test_a_page_another_process_is_rendering_is_awaited_not_rendered_again(monkeypatch):
+    """Under writes, one process renders the new version and the others serve it when stored."""
+    import threading
+
+    from django.core.cache import cache
+
+    from pacte import cache as page_cache
+
+    calls = []
+
+    @anonymous_page_cache(60, areas=["agenda"])
+    def view(request):
+        calls.append(1)
+        return HttpResponse(f"rendu {len(calls)}")
+
+    factory = RequestFactory()
+    assert view(_with_middleware(factory.get("/attente/"))).content == b"rendu 1"
+    bump_content_version()  # a write: the stored page is stale
+    request = _with_middleware(factory.get("/attente/"))
+    key = page_cache._page_key(request)
+    version = area_versions(["agenda"])
+    assert cache.add(page_cache._render_lock_key(key, version), 1)  # "another process" renders
+
+    def other_process_stores():
+        cache.set(key, (version, 200, {"Content-Type": "text/html"}, b"rendu ailleurs"), 60)
+
+    timer = threading.Timer(0.1, other_process_stores)
+    timer.start()
+    response = view(request)
+    timer.join()
+    assert response.content == b"rendu ailleurs"
+    assert response[CACHE_HEADER] == "hit"
+    assert len(calls) == 1
+
+
+def test_a_render_that_never_comes_is_done_by_the_waiting_request(monkeypatch):
+    from django.core.cache import cache
+
+    from pacte import cache as page_cache
+
+    monkeypatch.setattr(page_cache, "RENDER_WAIT_SECONDS", 0.1)
+    calls = []
+
+    @anonymous_page_cache(60, areas=["agenda"])
+    def view(request):
+        calls.append(1)
+        return HttpResponse("page")
+
+    request = _with_middleware(RequestFactory().get("/jamais/"))
+    lock = page_cache._render_lock_key(page_cache._page_key(request), area_versions(["agenda"]))
+    assert cache.add(lock, 1)
+    assert view(request)[CACHE_HEADER] == "miss"
+    assert len(calls) == 1
+    # The next version renders afresh: the lock names the version it was taken for.
+    bump_content_version()
+    assert view(_with_middleware(RequestFactory().get("/jamais/")))[CACHE_HEADER] == "miss"
+    assert len(calls) == 2
+
+
+def test_public_context_is_built_once_per_version_of_its_areas():
+    from pacte.cache import bump, public_context
+
+    builds = []
+
+    def build():
+        builds.append(1)
+        return {"n": len(builds)}
+
+    assert public_context("essai", build, areas=["agenda"]) == {"n": 1}
+    assert public_context("essai", build, areas=["agenda"]) == {"n": 1}
+    bump("clubs")  # another area: still valid
+    assert public_context("essai", build, areas=["agenda"]) == {"n": 1}
+    bump("agenda")  # a write to its area: built again at the next request
+    assert public_context("essai", build, areas=["agenda"]) == {"n": 2}
+    assert len(builds) == 2
