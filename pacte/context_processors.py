@@ -1,14 +1,16 @@
-from django.urls import reverse
+from django.urls import get_script_prefix
 
 from .portal import nav_entries, stylesheets
+from .urls_cache import reversed_once
 
 
 def portal(request):
     path = request.path
+    prefix = get_script_prefix()
     entries = [
         {
             "label": entry.label,
-            "url": reverse(entry.url_name),
+            "url": reversed_once(entry.url_name, prefix),
             # "/" is current on the home page only; other entries on every page below them.
             "current": path == "/" if entry.path_prefix == "/" else path.startswith(entry.path_prefix),
         }

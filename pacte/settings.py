@@ -268,7 +268,7 @@ STORAGES = {
     },
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "pacte.staticfiles.PortalStaticFilesStorage"  # WhiteNoise's, URLs kept per process
             if not DEBUG and not env_bool("PACTE_TESTING", False)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from ..cache import content_version
 from ..text import french_plural
+from ..urls_cache import reversed_once
 
 register = template.Library()
 
@@ -71,3 +72,43 @@ def fr_plural(value, suffixes="s"):
     except (TypeError, ValueError):
         return singular
     return french_plural(count, singular, plural)
+
+
+@register.simple_tag
+def fixed_url(url_name):
+    """`{% url %}` for a URL without arguments, reversed once per process (the layout's links)."""
+    from django.urls import get_script_prefix
+
+    return reversed_once(url_name, get_script_prefix())
+
+
+class PublicFragmentNode(template.Node):
+    def __init__(self, nodelist, name, areas, vary):
+        self.nodelist, self.name, self.areas, self.vary = nodelist, name, areas, vary
+
+    def render(self, context):
+        from ..cache import public_context
+
+        areas = [area for area in str(self.areas.resolve(context) or "").split(",") if area]
+        vary = repr([value.resolve(context) for value in self.vary])
+        digest = hashlib.sha256(vary.encode()).hexdigest()[:32]
+        name = f"fragment:{self.name.resolve(context)}:{digest}"
+        return mark_safe(public_context(name, lambda: self.nodelist.render(context), areas=areas or None))
+
+
+@register.tag
+def public_fragment(parser, token):
+    """`{% public_fragment "name" "area,area" value… %}…{% endpublic_fragment %}`: the HTML of the
+    block, rendered once per content version of the areas ("" for all of them) and per value of
+    the `value…` it varies on, then read from the cache by every visitor (pacte.cache.public_context:
+    the versions and the HTML in one round trip). For the parts of a page that are the same for
+    everyone, such as lists of cards: never anything personal inside (the person's name or links,
+    a form with its CSRF token, messages), since the first visitor's render is everyone's.
+    What the block shows must come from the areas named, or from the values it varies on."""
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError('public_fragment : un nom et des zones ("" pour toutes).')
+    nodelist = parser.parse(("endpublic_fragment",))
+    parser.delete_first_token()
+    name, areas, *vary = (parser.compile_filter(bit) for bit in bits[1:])
+    return PublicFragmentNode(nodelist, name, areas, vary)

@@ -54,7 +54,11 @@ def event_list(request):
     paginator = Paginator(event_filter.qs, settings.PACTE_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = data.copy()
-    query.pop("page", None)
+    # Only the filters go on to the pagination links (and key the cached cards): an unknown
+    # parameter changes nothing on the page.
+    for name in list(query):
+        if name not in EventFilter.base_filters:
+            query.pop(name)
     context = {
         "filter": event_filter,
         "page": page,

@@ -333,3 +333,18 @@ def test_public_context_is_built_once_per_version_of_its_areas():
     bump("agenda")  # a write to its area: built again at the next request
     assert public_context("essai", build, areas=["agenda"]) == {"n": 2}
     assert len(builds) == 2
+
+
+def test_public_fragment_is_rendered_once_per_version_and_value():
+    from pacte.cache import bump
+
+    template = engines["django"].from_string(
+        '{% load pacte_tags %}{% public_fragment "essai" "agenda" page %}{{ text }}{% endpublic_fragment %}'
+    )
+    assert template.render({"text": "premier", "page": 1}) == "premier"
+    assert template.render({"text": "second", "page": 1}) == "premier"  # from the cache
+    assert template.render({"text": "second", "page": 2}) == "second"  # another value: its own
+    bump("clubs")
+    assert template.render({"text": "troisième", "page": 1}) == "premier"
+    bump("agenda")  # a write to its area
+    assert template.render({"text": "troisième", "page": 1}) == "troisième"
