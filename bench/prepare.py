@@ -12,7 +12,10 @@
                                            N sessions of N different people who may register to
                                            the event SLUG and have not yet, one key a line
     python bench/prepare.py places SLUG    what the database says of the event: "places left
-                                           <TAB>capacity<TAB>live registrations"
+                                           <TAB>capacity<TAB>live registrations<TAB>last id"
+    python bench/prepare.py write-cleanup SLUG LAST_ID
+                                           removes the registrations the write mode made (ids
+                                           above LAST_ID), so the next run reuses the base
 
 To measure another page, add it to `pages()` below.
 """
@@ -262,10 +265,24 @@ def write_sessions(count: int, slug: str) -> list[str]:
     return keys
 
 
-def places(slug: str) -> tuple[int | None, int | None, int]:
+def places(slug: str) -> tuple[int | None, int | None, int, int]:
     event = Event.objects.get(slug=slug)
     live = Registration.objects.filter(event=event).exclude(status=RegistrationStatus.CANCELLED).count()
-    return event.places_left, event.capacity, live
+    last = Registration.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return event.places_left, event.capacity, live, last
+
+
+def write_cleanup(slug: str, last_id: int) -> int:
+    """Bench data only: deletes the write mode's registrations (no service, no audit: they were
+    load, not people) and puts the event's count of places back, then renews the cached pages."""
+    from pacte.cache import bump_content_version
+
+    event = Event.objects.get(slug=slug)
+    deleted, _ = Registration.objects.filter(event=event, pk__gt=last_id).delete()
+    confirmed = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count()
+    Event.objects.filter(pk=event.pk).update(seats_taken=confirmed)
+    bump_content_version()
+    return deleted
 
 
 def main(argv: list[str]) -> int:
@@ -292,8 +309,11 @@ def main(argv: list[str]) -> int:
         print("\n".join(write_sessions(int(argv[2]), argv[3])))
         return 0
     if command == "places":
-        left, capacity, live = places(argv[2])
-        print(f"{left}\t{capacity}\t{live}")
+        left, capacity, live, last = places(argv[2])
+        print(f"{left}\t{capacity}\t{live}\t{last}")
+        return 0
+    if command == "write-cleanup":
+        print(f"{write_cleanup(argv[2], int(argv[3]))} inscriptions du mode écritures retirées.")
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -22,7 +22,8 @@
 # BENCH_WORKER_THREADS (1: sync workers; more: gthread), BENCH_PORT (8731), BENCH_DB (pacte_bench),
 # BENCH_REDIS_DB (5: the Redis database used as cache, emptied before and after the run),
 # BENCH_WRITE_RATE (2 registrations per second; 0 skips the write mode), BENCH_ONLY (a regex:
-# only the pages whose "label<TAB>path" matches; the minimal views and the write mode still run).
+# only the pages whose "label<TAB>path" matches; the minimal views and the write mode still run),
+# BENCH_BASELINE_EVERY (6: the minimal views are measured again every that many pages).
 # Pages measured: bench/prepare.py, pages().
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,7 @@ PORT=${BENCH_PORT:-8731}
 DB=${BENCH_DB:-pacte_bench}
 REDIS_DB=${BENCH_REDIS_DB:-5}
 WRITE_RATE=${BENCH_WRITE_RATE:-2}
+BASELINE_EVERY=${BENCH_BASELINE_EVERY:-6}
 PY=.venv/bin/python
 BASE="http://127.0.0.1:${PORT}"
 MINIMAL=/_bench/minimal/
@@ -179,9 +181,20 @@ cookie=(-H "Cookie: sessionid=${SESSION}")
 
 log "Mesures : ${CONNECTIONS} connexions, ${WARMUP} s d'échauffement puis ${DURATION} s par page"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-row "$anonymous" "vue minimale" "$MINIMAL" "-" "$(measure "$MINIMAL" plain)"
+# The minimal views, anonymous and signed in, at the start, every BASELINE_EVERY pages and at the
+# end: bench/table.py takes the median of each as the baseline (a shared machine's load varies).
+baselines() {
+  row "$anonymous" "vue minimale" "$MINIMAL" "-" "$(measure "$MINIMAL" plain)"
+  row "$signed_in" "vue minimale" "$MINIMAL" "-" "$(measure "$MINIMAL" plain "${cookie[@]}")"
+}
+baselines
+measured=0
 while IFS=$'\t' read -r label path; do
   [[ -n "$path" ]] || continue
+  if ((measured > 0 && measured % BASELINE_EVERY == 0)); then
+    baselines
+  fi
+  measured=$((measured + 1))
   if ! problem=$(check "$path" "</html>"); then
     echo "${label} (${path}) ignorée : ${problem}."
     continue
@@ -196,7 +209,7 @@ while IFS=$'\t' read -r label path; do
     echo "${label} (${path}) connecté·e ignorée : ${problem}."
   fi
 done <<<"$PAGES"
-row "$signed_in" "vue minimale" "$MINIMAL" "-" "$(measure "$MINIMAL" plain "${cookie[@]}")"
+baselines
 
 # Under writes: registrations through the real view while anonymous pages are measured.
 WRITES="$WORK/writes"
@@ -210,7 +223,7 @@ if [[ "$WRITE_RATE" != "0" ]]; then
   people=$(awk -v r="$WRITE_RATE" -v n="${#write_pages[@]}" -v d="$((WARMUP + DURATION))" \
     'BEGIN {printf "%d", r * (n * d + 30) + 10}')
   $PY bench/prepare.py write-sessions "$people" "$write_slug" >"$WORK/sessions"
-  IFS=$'\t' read -r _ _ live_before <<<"$($PY bench/prepare.py places "$write_slug")"
+  IFS=$'\t' read -r _ _ live_before last_id <<<"$($PY bench/prepare.py places "$write_slug")"
   log "Sous écritures : ${WRITE_RATE} inscriptions/s à ${write_path}, par ${people} personnes connectées au plus"
   .venv/bin/python bench/writer.py "$BASE" "$write_path" "$WORK/sessions" "$WRITE_RATE" \
     >"$WORK/writer.out" 2>"$WORK/writer.err" &
@@ -224,7 +237,7 @@ if [[ "$WRITE_RATE" != "0" ]]; then
   WRITER_PID=""
   head -5 "$WORK/writer.err" >&2 || true
   # What an anonymous visitor sees right after the last write (twice: a render, then the cache).
-  IFS=$'\t' read -r left_db capacity live_after <<<"$($PY bench/prepare.py places "$write_slug")"
+  IFS=$'\t' read -r left_db _ live_after _ <<<"$($PY bench/prepare.py places "$write_slug")"
   shown=()
   for attempt in 1 2; do
     curl -s -o "$WORK/event.html" "${BASE}${write_path}"
@@ -237,6 +250,8 @@ if [[ "$WRITE_RATE" != "0" ]]; then
     echo "places_db ${left_db}"
     echo "places_shown ${shown[0]:--} ${shown[1]:--}"
   } >"$WRITES"
+  # The base stays what `seed_demo --scale` made, so that the next run reuses it.
+  $PY bench/prepare.py write-cleanup "$write_slug" "$last_id"
 fi
 
 # --- 4. Table -------------------------------------------------------------------------------

@@ -96,3 +96,23 @@ def test_a_write_mode_that_did_not_report_is_a_missed_target(tmp_path, capsys):
     # Skipped (BENCH_WRITE_RATE=0): an empty file, nothing checked.
     empty.write_text("", encoding="utf-8")
     assert table.main(*write(tmp_path, rows(), [(MINIMAL, 0, 1)]), str(empty)) == 0
+
+
+def test_the_baselines_are_the_medians_of_the_minimal_views_measured_through_the_run(tmp_path, capsys):
+    """A moment of load during one measurement of a minimal view does not skew every ratio."""
+    measured = [
+        *rows(),
+        (ANONYMOUS, "vue minimale", MINIMAL, "-", "100 90 100 0 0"),  # a load spike
+        (ANONYMOUS, "vue minimale", MINIMAL, "-", "1000 5 100 0 0"),
+        (SIGNED_IN, "vue minimale", MINIMAL, "-", "500 10 100 0 0"),
+        (SIGNED_IN, "vue minimale", MINIMAL, "-", "50 10 100 0 0"),
+    ]
+    assert table.main(*write(tmp_path, measured, [(MINIMAL, 0, 0), ("/", 2, 3)])) == 0
+    out = capsys.readouterr().out
+    assert "anonyme 1000.0 req/s, connectée 500.0 req/s, ratio 0.50" in out
+    accueil_busted = [line for line in out.splitlines() if line.startswith("accueil")][1]
+    assert accueil_busted.split()[-2] == "0.20"  # 200 ÷ the median 1000, not ÷ 100
+
+    slow = [*rows()[:-1], (SIGNED_IN, "vue minimale", MINIMAL, "-", "400 10 100 0 0")]
+    assert table.main(*write(tmp_path, slow, [(MINIMAL, 0, 0)])) == 1
+    assert "vue minimale [connecté·e] : ratio 0.40 < 0.5" in capsys.readouterr().out
