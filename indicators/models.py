@@ -1,0 +1,1 @@
+from .surveys.models import *  # noqa: F403
