@@ -52,6 +52,19 @@ class IndicatorsConfig(portal.PortalApp):
 
         return [*SURVEY_METRICS]
 
+    def my_space_sections(self, request):
+        from .access import reads_indicators
+
+        if not reads_indicators(request.user):
+            return []
+        return [
+            portal.MySpaceSection(
+                title="Questionnaires après les actions",
+                template="indicators/surveys/includes/_my_space.html",
+                position=90,
+            )
+        ]
+
     def export_personal_data(self, user):
         from .surveys.services import personal_data_export
 

@@ -10,7 +10,8 @@ import secrets
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from indicators.access import reads_indicators
@@ -66,10 +67,19 @@ class SurveyQuerySet(models.QuerySet):
         return self if reads_indicators(user) else self.none()
 
     def for_listing(self):
-        return self.select_related("event", "follow_up_of").annotate(
-            response_count=Count("responses", distinct=True),
-            invitation_count=Count("invitations", distinct=True),
-            used_count=Count("invitations", filter=Q(invitations__used_at__isnull=False), distinct=True),
+        # Counts as subqueries: joining answers and invitations at once would multiply the rows.
+        def count_of(model, condition=None):
+            rows = model.objects.filter(condition or Q(), survey=OuterRef("pk")).order_by().values("survey")
+            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+        return (
+            self.select_related("event", "follow_up_of")
+            .annotate(
+                response_count=count_of(Response),
+                invitation_count=count_of(Invitation),
+                used_count=count_of(Invitation, Q(used_at__isnull=False)),
+            )
+            .order_by("-created_at", "-id")
         )
 
     def open(self):

@@ -7,7 +7,7 @@ Each function runs a fixed number of aggregate queries, whatever the number of a
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from ..charts import bar_chart
 from .forms import SCALE_CHOICES, YES_NO_CHOICES
@@ -141,6 +141,15 @@ def _compare(survey: Survey, results: list[QuestionResult]) -> None:
         b, a = before.get(source_id, {}), after.get(question.pk, {})
         result.comparison = [(label, b.get(value, 0), a.get(value, 0)) for value, label in options(question)]
         result.mean_before, result.mean_after = _mean(question, b), _mean(question, a)
+
+
+def text_questions_answered(survey: Survey) -> list[Question]:
+    """The free-text questions of the questionnaire, each with `answered` (people who answered)."""
+    return list(
+        survey.questions.filter(kind=QuestionKind.TEXT).annotate(
+            answered=Count("answers", filter=~Q(answers__text=""))
+        )
+    )
 
 
 def free_answers(survey: Survey, *, allowed, question=None, commune=None, search=""):

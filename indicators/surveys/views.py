@@ -20,7 +20,7 @@ from pacte.views.helpers import form_service, paginate, refusal_status
 from ..access import reads_indicators
 from .forms import AnswerForm, FreeAnswerFilter
 from .models import Invitation, QuestionKind, Survey, SurveyStatus
-from .results import free_answers, survey_results
+from .results import free_answers, survey_results, text_questions_answered
 from .services import link_refusal, response_submit, response_submit_open, survey_opt_out
 
 # --- Answering ------------------------------------------------------------------------------
@@ -157,9 +157,13 @@ def results_detail(request, pk):
 def free_answer_list(request, pk):
     _reader(request)
     survey = _survey_or_404(request, pk)
-    results = survey_results(survey, survey.response_count)
-    text_questions = [r.question for r in results if r.question.kind == QuestionKind.TEXT]
-    allowed = [r.question.pk for r in results if r.question.kind == QuestionKind.TEXT and r.shown]
+    text_questions = text_questions_answered(survey)
+    # Only questions above the threshold, in a questionnaire above it, are ever read here.
+    allowed = [
+        question.pk
+        for question in text_questions
+        if survey.response_count >= survey.min_answers and question.answered >= survey.min_answers
+    ]
     filters = FreeAnswerFilter(request.GET or None, questions=text_questions)
     data = filters.cleaned_data if filters.is_valid() else {}
     answers, count = free_answers(
