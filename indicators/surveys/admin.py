@@ -27,7 +27,8 @@ DEFAULT_FOLLOW_UP_MONTHS = 6
 
 class QuestionInline(admin.StackedInline):
     model = Question
-    extra = 1
+    # Room for a short questionnaire at once, without JavaScript; blank rows are ignored.
+    extra = 3
     fields = ["position", "kind", "label", "help_text", "required", "choices"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -63,7 +63,6 @@ def answer(request, token):
         request,
         "indicators/surveys/answer.html",
         {"survey": survey, "form": form, "event": invitation.event, "opt_out_token": token},
-        status=400 if form.errors else 200,
     )
 
 
@@ -86,7 +85,7 @@ def answer_open(request, code):
             return redirect("indicators:survey_thanks")
         if getattr(form.refusal, "code", "") == "closed":
             return _link_state_page(request, survey, "closed")
-    status = refusal_status(form) if hasattr(form, "refusal") else (400 if form.errors else 200)
+    status = refusal_status(form) if hasattr(form, "refusal") else 200
     return render(
         request,
         "indicators/surveys/answer.html",
