@@ -2,8 +2,8 @@
 questionnaire months later that measures what changed.
 
 Privacy is built into the tables: a response to an anonymous questionnaire has no person and no
-invitation (the invitation only records that it was used), and carries its day, not its time, so
-that the two cannot be matched by timestamps. Results are shown only from `min_answers` answers.
+invitation (the invitation only records that it was used, on which day), and both carry the day,
+not the time, so that they cannot be matched by timestamps or by order. Results are shown only from `min_answers` answers.
 """
 
 import secrets

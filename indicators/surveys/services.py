@@ -1,7 +1,7 @@
 """Every write of the questionnaires: building them, opening and closing, sending invitations and
 reminders, recording answers, and the person's data (export, erasure)."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -360,6 +360,10 @@ def _record(*, survey: Survey, questions, data: dict, user, event, channel, toda
     return response
 
 
+def _start_of_day(moment):
+    return timezone.make_aware(datetime.combine(timezone.localdate(moment), time.min))
+
+
 @transaction.atomic
 def response_submit(*, invitation: Invitation, data: dict, now=None) -> Response:
     """Record the answers of a personal link, once: the invitation is marked used in the same
@@ -373,7 +377,9 @@ def response_submit(*, invitation: Invitation, data: dict, now=None) -> Response
     if refusal:
         raise RefusedError("Ce questionnaire n'accepte plus de réponses.", code=refusal)
     survey = invitation.survey
-    invitation.used_at = now
+    # Anonymous: the day only, like the response's. Exact times would line up, in order, with the
+    # responses' numbers and tie each answer back to its invitation.
+    invitation.used_at = _start_of_day(now) if survey.is_anonymous else now
     invitation.save(update_fields=["used_at"])
     response = _record(
         survey=survey,
