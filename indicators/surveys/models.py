@@ -56,6 +56,10 @@ class QuestionKind(models.TextChoices):
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 
+def new_secret() -> str:
+    return secrets.token_hex(16)  # 32 hex digits, 128 bits
+
+
 def new_open_code() -> str:
     # 8 URL-safe characters from secrets: short enough to type from a poster, not enumerable.
     return secrets.token_urlsafe(6)
@@ -259,7 +263,7 @@ class Invitation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    secret = models.CharField(max_length=32, default=secrets.token_hex, editable=False)
+    secret = models.CharField(max_length=32, default=new_secret, editable=False)
     sent_at = models.DateTimeField("envoyée le")
     reminded_at = models.DateTimeField("relance envoyée le", null=True, blank=True)
     expires_at = models.DateTimeField("expire le")

@@ -196,6 +196,7 @@ def test_follow_up_goes_to_the_same_people_months_later(past_event):
 def test_token_is_single_use_and_wrong_tokens_are_nobody(past_event):
     survey = make_survey(event=past_event)
     invitation = invite(survey)
+    assert len(invitation.secret) == 32  # fits its column (PostgreSQL refuses longer)
     assert Invitation.from_token(invitation.token) == invitation
     assert Invitation.from_token(invitation.token[:-1] + "x") is None
     assert Invitation.from_token(f"{invitation.pk}.") is None
