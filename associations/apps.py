@@ -24,6 +24,12 @@ class AssociationsConfig(portal.PortalApp):
         "associations.Payment",
         "associations.ShowcaseAction",
         "associations.ShowcasePhoto",
+        # Action 4's tool library: the catalogue and the tool pages.
+        "associations.Tool",
+        "associations.ToolPhoto",
+        "associations.ToolFile",
+        "associations.ToolCopy",
+        "associations.Loan",
     )
     # Action 4: the relais network's topics (kernel exchanges) live in its space.
     exchange_networks = ("relais",)
@@ -32,7 +38,13 @@ class AssociationsConfig(portal.PortalApp):
         "Instruction des subventions": "all",
         # Not the applications: their notes, messages and documents are the instruction's only
         # (the indicators read the figures through the metrics).
-        "Lecture des indicateurs": ["view_relaislabel", "view_campaign", "view_showcaseaction"],
+        "Lecture des indicateurs": [
+            "view_relaislabel",
+            "view_campaign",
+            "view_showcaseaction",
+            "view_tool",
+            "view_loan",
+        ],
     }
     audit_verbs = {
         "label.request": "Demande de label",
@@ -81,6 +93,27 @@ class AssociationsConfig(portal.PortalApp):
         "showcase.withdraw": "Action retirée de la vitrine par l'association",
         "showcase.report": "Action de la vitrine signalée",
         "showcase.reported": "Action de la vitrine retirée après signalements",
+        # Action 4: the tool library and its loans.
+        "tool.create": "Outil d'animation ajouté",
+        "tool.update": "Outil d'animation modifié",
+        "tool.withdraw": "Outil retiré du catalogue",
+        "tool.restore": "Outil remis au catalogue",
+        "tool.photo.delete": "Photo d'outil retirée",
+        "tool.file.add": "Fichier d'outil ajouté",
+        "tool.file.delete": "Fichier d'outil retiré",
+        "tool.copy.add": "Exemplaire ajouté",
+        "tool.copy.update": "Exemplaire modifié",
+        "loan.request": "Prêt d'outil demandé",
+        "loan.accept": "Prêt d'outil accepté",
+        "loan.refuse": "Prêt d'outil refusé",
+        "loan.cancel": "Prêt d'outil annulé",
+        "loan.pickup": "Exemplaire sorti",
+        "loan.return": "Exemplaire rendu",
+        "loan.handoff.giver": "Passage de relais : remise confirmée",
+        "loan.handoff.receiver": "Passage de relais : réception confirmée",
+        "loan.handoff": "Exemplaire passé à l'emprunteur suivant",
+        "loan.remind.start": "Rappel avant le début du prêt",
+        "loan.remind.end": "Rappel de retour de l'exemplaire",
     }
     beat_schedule = {
         "associations-label-reminders": {
@@ -91,6 +124,11 @@ class AssociationsConfig(portal.PortalApp):
         "associations-bilan-reminders": {
             "task": "associations.tasks.send_bilan_reminders",
             "schedule": crontab(hour=8, minute=45),
+            "options": {"expires": 60 * 60},
+        },
+        "associations-reseau-loan-reminders": {
+            "task": "associations.reseau.tools.tasks.send_loan_reminders",
+            "schedule": crontab(hour=7, minute=45),
             "options": {"expires": 60 * 60},
         },
     }
@@ -112,49 +150,63 @@ class AssociationsConfig(portal.PortalApp):
 
     def my_space_sections(self, request):
         from .reseau.my_space import reseau_section
+        from .reseau.tools.my_space import my_space_sections as tools_sections
         from .views.my_space import my_space_section
 
         section = my_space_section(request)
-        return [s for s in (section, reseau_section(request)) if s]
+        return [s for s in (section, reseau_section(request)) if s] + list(tools_sections(request))
 
     def export_personal_data(self, user):
         from .reseau.services import reseau_export
+        from .reseau.tools.services import tools_export
         from .services.personal_data import associations_export
 
-        return {"associations": associations_export(user), "reseau_relais": reseau_export(user)}
+        return {
+            "associations": associations_export(user),
+            "reseau_relais": reseau_export(user),
+            "reseau_outils": tools_export(user),
+        }
 
     def erase_personal_data(self, user):
         from .reseau.services import reseau_erase
+        from .reseau.tools.services import tools_erase
         from .services.personal_data import associations_erase
 
         associations_erase(user)
         reseau_erase(user)
+        tools_erase(user)
 
     def metrics(self):
         from .indicators import METRICS
         from .reseau.indicators import METRICS as RESEAU_METRICS
+        from .reseau.tools.indicators import METRICS as TOOL_METRICS
 
-        return METRICS + RESEAU_METRICS
+        return METRICS + RESEAU_METRICS + TOOL_METRICS
 
     def seed_demo(self, stdout=None):
         from .demo import seed_associations
         from .reseau.demo import seed_reseau
+        from .reseau.tools.demo import seed_tools
 
         seed_associations(stdout)
         seed_reseau(stdout)
+        seed_tools(stdout)
 
     def seed_scale(self, scale, stdout=None):
         from .demo import seed_associations_scale
         from .reseau.demo import seed_reseau_scale
+        from .reseau.tools.demo import seed_tools_scale
 
         seed_associations_scale(scale, stdout)
         seed_reseau_scale(scale, stdout)
+        seed_tools_scale(scale, stdout)
 
     def admin_todo(self, request):
         from .admin.board import board_todo
         from .reseau.my_space import showcase_todo
+        from .reseau.tools.my_space import admin_todo as tools_todo
 
-        return board_todo(request) + showcase_todo(request)
+        return board_todo(request) + showcase_todo(request) + list(tools_todo(request))
 
     def topic_url(self, topic):
         from django.urls import reverse
@@ -180,7 +232,12 @@ class AssociationsConfig(portal.PortalApp):
                 title="Associations Relais COP21 : label et subventions",
                 template="associations/includes/_personal_data.html",
                 position=30,
-            )
+            ),
+            portal.PageSection(
+                title="Réseau Relais COP21 : prêts d'outils",
+                template="associations/reseau/tools/includes/_personal_data.html",
+                position=31,
+            ),
         ]
 
     def commune_sections(self, request, commune):

@@ -33,5 +33,7 @@ urlpatterns = [
         bilans.bilan_photo_file,
         name="bilan_photo_file",
     ),
+    # Action 4's tool library and loans (its own sub-package).
+    path("reseau/outils/", include("associations.reseau.tools.urls")),
     path("<slug:slug>/", public.association_detail, name="detail"),
 ]

@@ -19,6 +19,11 @@ from .bilans import Bilan, BilanParticipation, BilanPhoto
 from .campaigns import Campaign, CampaignDocument, CampaignQuestion
 from .label import CHARTER_VERSION, RelaisLabel
 
+# isort: split
+# Action 4's tool library (its own sub-package), imported here so that Django sees its models; after
+# the label, which its access rules (associations.reseau.access) import.
+from ..reseau.tools.models import Loan, LoanHandoff, Tool, ToolCopy, ToolFile, ToolPhoto
+
 __all__ = [
     "CHARTER_VERSION",
     "ApplicationDocument",
@@ -31,6 +36,8 @@ __all__ = [
     "CampaignDocument",
     "CampaignQuestion",
     "InstructorNote",
+    "Loan",
+    "LoanHandoff",
     "Payment",
     "PlannedAction",
     "RelaisLabel",
@@ -38,4 +45,8 @@ __all__ = [
     "ShowcasePhoto",
     "ShowcaseReport",
     "SubsidyApplication",
+    "Tool",
+    "ToolCopy",
+    "ToolFile",
+    "ToolPhoto",
 ]

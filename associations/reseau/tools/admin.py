@@ -1,0 +1,236 @@
+"""Admin of the tool library: tools (saved through the services), copies, and loans with their
+decisions as actions and an overdue filter. Nothing is written here but through the services."""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from pacte.admin_tools import ServiceModelAdmin, run_each
+
+from . import services
+from .enums import LoanStatus
+from .models import Loan, LoanHandoff, Tool, ToolCopy
+
+
+class ToolCopyInline(admin.TabularInline):
+    model = ToolCopy
+    fields = ["label", "holder", "condition", "location", "is_active"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Tool)
+class ToolAdmin(ServiceModelAdmin):
+    list_display = ["title", "kind", "owner_display", "public", "is_withdrawn", "created_at"]
+    list_filter = ["kind", "public", "is_withdrawn", ("owner", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "summary", "owner__name"]
+    list_select_related = ["owner"]
+    fields = [
+        "owner",
+        "title",
+        "kind",
+        "summary",
+        "description",
+        "themes",
+        "public",
+        "age_min",
+        "age_max",
+        "is_withdrawn",
+    ]
+    readonly_fields = ["is_withdrawn"]
+    filter_horizontal = ["themes"]
+    inlines = [ToolCopyInline]
+    actions = ["withdraw", "restore"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The owner is chosen once, at creation.
+        return [*self.readonly_fields, "owner"] if obj else self.readonly_fields
+
+    @admin.display(description="propriétaire")
+    def owner_display(self, obj):
+        return obj.owner_name
+
+    def save_through_service(self, request, obj, form, change):
+        data = {name: form.cleaned_data.get(name) for name in services.TOOL_FIELDS}
+        if change:
+            return services.tool_update(tool=obj, themes=form.cleaned_data["themes"], by=request.user, **data)
+        return services.tool_create(
+            owner=form.cleaned_data.get("owner"), themes=form.cleaned_data["themes"], by=request.user, **data
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # A tool leaves the catalogue by being withdrawn: its loans stay in the history.
+        return False
+
+    @admin.action(description="Retirer du catalogue")
+    def withdraw(self, request, queryset):
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda tool: services.tool_withdraw(tool=tool, by=request.user),
+            "outil(s) retiré(s).",
+        )
+
+    @admin.action(description="Remettre au catalogue")
+    def restore(self, request, queryset):
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda tool: services.tool_restore(tool=tool, by=request.user),
+            "outil(s) remis au catalogue.",
+        )
+
+
+@admin.register(ToolCopy)
+class ToolCopyAdmin(ServiceModelAdmin):
+    list_display = ["__str__", "holder", "condition", "location", "is_active"]
+    list_filter = ["condition", "is_active"]
+    search_fields = ["tool__title", "label", "location"]
+    list_select_related = ["tool", "holder"]
+    fields = ["tool", "label", "holder", "condition", "location", "is_active"]
+    readonly_fields = ["holder"]
+    autocomplete_fields = ["tool"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["holder", "tool"] if obj else ["holder"]
+
+    def save_through_service(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            return services.copy_update(
+                copy=obj,
+                by=request.user,
+                **{name: data[name] for name in ("label", "location", "condition", "is_active")},
+            )
+        return services.copy_add(
+            tool=data["tool"],
+            label=data["label"],
+            location=data["location"],
+            condition=data["condition"],
+            by=request.user,
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "retard"
+    parameter_name = "retard"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "En retard (sorti après la date de fin)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.overdue()
+        return queryset
+
+
+class OwnerFilter(admin.SimpleListFilter):
+    title = "propriétaire de l'outil"
+    parameter_name = "proprietaire"
+
+    def lookups(self, request, model_admin):
+        return [("metropole", "Métropole Rouen Normandie"), ("associations", "Associations")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "metropole":
+            return queryset.filter(copy__tool__owner__isnull=True)
+        if self.value() == "associations":
+            return queryset.filter(copy__tool__owner__isnull=False)
+        return queryset
+
+
+@admin.register(Loan)
+class LoanAdmin(admin.ModelAdmin):
+    list_display = ["copy", "borrower", "start_on", "end_on", "status", "overdue"]
+    list_filter = ["status", OverdueFilter, OwnerFilter]
+    search_fields = ["copy__tool__title", "borrower__name"]
+    list_select_related = ["copy", "copy__tool", "borrower"]
+    date_hierarchy = "start_on"
+    fields = [
+        "copy", "borrower", "requested_by", "event", "start_on", "end_on", "message", "status",
+        "decided_by", "decided_at", "reason", "picked_up_at", "returned_at", "return_note",
+        "start_reminder_sent_at", "end_reminder_sent_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+    actions = ["accept", "pickup", "mark_returned"]
+
+    def has_add_permission(self, request):
+        # A loan is asked by an association's référent, for its own dates and event.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="en retard", boolean=True)
+    def overdue(self, obj):
+        return obj.status == LoanStatus.OUT and obj.end_on < timezone.localdate()
+
+    @admin.action(description="Accepter les demandes choisies")
+    def accept(self, request, queryset):
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda loan: services.loan_accept(loan=loan, by=request.user),
+            "prêt(s) accepté(s).",
+        )
+
+    @admin.action(description="Enregistrer la sortie des exemplaires")
+    def pickup(self, request, queryset):
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda loan: services.loan_pickup(loan=loan, by=request.user),
+            "sortie(s) enregistrée(s).",
+        )
+
+    @admin.action(description="Enregistrer le retour (bon état)")
+    def mark_returned(self, request, queryset):
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda loan: services.loan_return(
+                loan=loan, condition="bon", note="Retour enregistré par l'équipe du PACTE.", by=request.user
+            ),
+            "retour(s) enregistré(s).",
+        )
+        self.message_user(
+            request, "Pour refuser une demande avec son motif, ouvrez le prêt sur le portail.", messages.INFO
+        )
+
+
+@admin.register(LoanHandoff)
+class LoanHandoffAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "giver_at", "receiver_at"]
+    fields = [
+        "from_loan",
+        "to_loan",
+        "giver_by",
+        "giver_at",
+        "giver_note",
+        "receiver_by",
+        "receiver_at",
+        "receiver_note",
+        "photo",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
