@@ -39,9 +39,9 @@ def test_concurrent_overlapping_requests_give_one_loan():
             loan_request(
                 copy=ToolCopy.objects.get(pk=copy.pk),
                 borrower=borrowers[n],
-                # Every range overlaps day 10.
+                # Different ranges, all of them holding day 12.
                 start_on=today + timedelta(days=5 + n),
-                end_on=today + timedelta(days=10 + n),
+                end_on=today + timedelta(days=12),
                 by=people[n],
             )
         except RefusedError as refusal:
