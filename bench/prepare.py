@@ -172,6 +172,13 @@ def association_pages() -> list[tuple[str, str]]:
         action = showcase.objects.published().order_by("-published_at", "-pk").first()
         if action is not None:
             found.append(("action de la vitrine", action.get_absolute_url()))
+    # Action 4's tool library: the catalogue and the tool with the most loans.
+    with suppress(LookupError, NoReverseMatch):
+        tool_model = apps.get_model("associations", "Tool")
+        found.append(("outils du réseau", reverse("associations:reseau_tools:list")))
+        tool = tool_model.objects.offered().annotate(n=Count("copies__loans")).order_by("-n", "pk").first()
+        if tool is not None:
+            found.append(("page d'un outil", tool.get_absolute_url()))
     return found
 
 

@@ -263,7 +263,9 @@ def _locked_copy(copy: ToolCopy) -> ToolCopy:
     # The row lock serialises concurrent requests for one copy (PostgreSQL; SQLite serialises whole
     # transactions, IMMEDIATE mode): the overlap check below then sees every committed loan. The
     # exclusion constraint of the migration is the database's own guard on PostgreSQL.
-    return ToolCopy.objects.select_for_update(of=("self",)).select_related("tool", "tool__owner").get(pk=copy.pk)
+    return (
+        ToolCopy.objects.select_for_update(of=("self",)).select_related("tool", "tool__owner").get(pk=copy.pk)
+    )
 
 
 def _locked_loan(loan: Loan) -> Loan:
