@@ -15,7 +15,7 @@ class AssociationsConfig(portal.PortalApp):
 
     urls = "associations.urls"
     url_prefix = "associations/"
-    stylesheets = ("css/associations.css",)
+    stylesheets = ("css/associations.css", "css/reseau-outils.css")
     nav = (portal.NavEntry("Associations", "associations:directory", "/associations/", position=30),)
     watched_models = (
         "associations.RelaisLabel",

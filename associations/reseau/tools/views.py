@@ -186,8 +186,8 @@ def _edit_page(request, tool, *, form=None, file_form=None, copy_form=None, stat
     context = {
         "tool": tool,
         "form": form or ToolForm(instance=tool, user=request.user),
-        "file_form": file_form or ToolFileForm(),
-        "copy_form": copy_form or CopyForm(),
+        "file_form": file_form or ToolFileForm(prefix="fichier"),
+        "copy_form": copy_form or CopyForm(prefix="exemplaire"),
     }
     return render(request, T + "tool_form.html", context, status=status)
 
@@ -195,7 +195,7 @@ def _edit_page(request, tool, *, form=None, file_form=None, copy_form=None, stat
 @require_POST
 def tool_file_add(request, pk):
     tool = _editable(request, pk)
-    form = ToolFileForm(request.POST, request.FILES)
+    form = ToolFileForm(request.POST, request.FILES, prefix="fichier")
     if form.is_valid():
         done, _ = form_service(
             form,
@@ -215,7 +215,7 @@ def tool_file_add(request, pk):
 @require_POST
 def tool_copy_add(request, pk):
     tool = _editable(request, pk)
-    form = CopyForm(request.POST)
+    form = CopyForm(request.POST, prefix="exemplaire")
     if form.is_valid():
         done, _ = form_service(form, services.copy_add, tool=tool, by=request.user, **form.cleaned_data)
         if done:

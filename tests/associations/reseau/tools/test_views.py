@@ -263,11 +263,13 @@ def test_edit_post(client, world, role, status):
 def test_file_and_copy_add(client, world, role, status):
     world.login(client, role)
     response = client.post(
-        url("file_add", world.tool.pk), {"title": "Affiche", "file": pdf("affiche.pdf"), "is_public": "on"}
+        url("file_add", world.tool.pk),
+        {"fichier-title": "Affiche", "fichier-file": pdf("affiche.pdf"), "fichier-is_public": "on"},
     )
     assert response.status_code == status
     response = client.post(
-        url("copy_add", world.tool.pk), {"label": "Exemplaire 2", "location": "Rouen", "condition": "bon"}
+        url("copy_add", world.tool.pk),
+        {"exemplaire-label": "Exemplaire 2", "exemplaire-location": "Rouen", "exemplaire-condition": "bon"},
     )
     assert response.status_code == status
     assert world.tool.files.filter(title="Affiche").exists() is (role in ("holder", "staff"))
@@ -279,7 +281,8 @@ def test_an_upload_that_is_not_a_document_is_refused_next_to_the_form(client, wo
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client.post(
-        url("file_add", world.tool.pk), {"title": "Script", "file": SimpleUploadedFile("x.pdf", b"#!/bin/sh")}
+        url("file_add", world.tool.pk),
+        {"fichier-title": "Script", "fichier-file": SimpleUploadedFile("x.pdf", b"#!/bin/sh")},
     )
     assert response.status_code == 200
     assert "pas un document accepté" in response.content.decode()
