@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.cache import anonymous_page_cache
+from pacte.enums import MembershipRole
 from pacte.htmx import wants_fragment
-from pacte.models import Organisation
+from pacte.models import Membership, Organisation
 from pacte.permissions import acts_as_staff
 from pacte.views.helpers import action_service, form_service, int_or_404, paginate
 
-from ..access import in_network, network_organisations, referent_organisations
+from ..access import in_network, labelled_organisations, network_organisations, referent_organisations
 from . import calendar as month
 from . import ical, services
 from .enums import BLOCKING_STATUSES, LoanStatus
@@ -60,21 +61,23 @@ def catalogue(request):
 @anonymous_page_cache(60, areas=AREAS)
 def tool_detail(request, pk):
     user = request.user
-    network = in_network(user)
+    staff = user.is_authenticated and acts_as_staff(user)
+    # The person's labelled associations and roles in one query: it answers "in the network?",
+    # "may borrow?" and "may edit?" below.
+    roles = _network_roles(user)
+    network = staff or bool(roles)
+    files = ToolFile.objects.all() if network else ToolFile.objects.filter(is_public=True)
     queryset = (
         Tool.objects.visible_to(user)
         .select_related("owner", "owner__commune")
-        .prefetch_related(
-            "themes",
-            "photos",
-            Prefetch("files", queryset=ToolFile.objects.visible_to(user).order_by("title", "id")),
-        )
+        .prefetch_related("themes", "photos", Prefetch("files", queryset=files.order_by("title", "id")))
     )
     if network:
         queryset = queryset.prefetch_related(
             Prefetch("copies", queryset=ToolCopy.objects.filter(is_active=True).select_related("holder"))
         )
     tool = get_object_or_404(queryset, pk=pk)
+    referent_of = {pk for pk, role in roles.items() if role == MembershipRole.REFERENT}
     context = {"tool": tool, "in_network": network}
     if network:
         context["copies"] = list(tool.copies.all())
@@ -86,12 +89,22 @@ def tool_detail(request, pk):
             .order_by("start_on")[:20]
         )
         context["can_borrow"] = (
-            not tool.is_withdrawn
-            and bool(context["copies"])
-            and referent_organisations(user).exclude(pk=tool.owner_id or 0).exists()
+            not tool.is_withdrawn and bool(context["copies"]) and bool(referent_of - {tool.owner_id})
         )
-    context["can_edit"] = user.is_authenticated and services.can_edit_tool(tool=tool, user=user)
+    context["can_edit"] = staff or (tool.owner_id is not None and tool.owner_id in referent_of)
     return render(request, T + "detail.html", context)
+
+
+def _network_roles(user) -> dict[int, str]:
+    """{organisation id: role} of the person's labelled associations (référent wins)."""
+    if not user.is_authenticated:
+        return {}
+    roles: dict[int, str] = {}
+    memberships = Membership.objects.filter(user=user, organisation__in=labelled_organisations())
+    for organisation_id, role in memberships.values_list("organisation_id", "role"):
+        if roles.get(organisation_id) != MembershipRole.REFERENT:
+            roles[organisation_id] = role
+    return roles
 
 
 @login_not_required
