@@ -400,3 +400,71 @@ def test_ical_feed_with_a_wrong_token_is_a_404(client, world):
     # Another association's token does not open this one's feed.
     other = ical.token_for(world.owner)
     assert client.get(url("ical", world.borrower.slug, other)).status_code == 404
+
+
+def _jpeg(name="photo.jpg"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 120, 60)).save(out, "JPEG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def test_photos_are_cleaned_and_shown(client, world):
+    world.login(client, "holder")
+    data = {
+        "title": "Jeu",
+        "kind": "jeu",
+        "summary": "R",
+        "description": "T",
+        "public": "familles",
+        "age_min": "",
+        "age_max": "",
+    }
+    response = client.post(url("edit", world.tool.pk), {**data, "photos": [_jpeg("a.jpg"), _jpeg("b.jpg")]})
+    assert response.status_code == 302
+    photos = list(world.tool.photos.all())
+    assert [p.position for p in photos] == [0, 1] and all(p.thumbnail for p in photos)
+    page = client.get(world.tool.get_absolute_url()).content.decode()
+    assert photos[0].thumbnail.url in page
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        url("edit", world.tool.pk), {**data, "photos": [SimpleUploadedFile("x.jpg", b"not an image")]}
+    )
+    assert response.status_code == 200 and "pas une image lisible" in response.content.decode()
+    client.post(url("photo_delete", world.tool.pk, photos[0].pk))
+    assert world.tool.photos.count() == 1
+
+
+def test_catalogue_filters(client, world):
+    from .factories import LoanFactory
+
+    LoanFactory(
+        copy=world.other_tool.copies.get(),
+        borrower=world.borrower,
+        status=LoanStatus.ACCEPTED,
+        start_on=days(20),
+        end_on=days(22),
+    )
+    base = url("list")
+    page = client.get(base + "?kind=jeu").content.decode()
+    assert "Le grand jeu" in page and "Malle compost" in page and "Exposition La Seine" in page
+    page = client.get(base + "?q=malle").content.decode()
+    assert "Malle compost" in page and "Le grand jeu" not in page
+    page = client.get(base + f"?du={days(21).isoformat()}&au={days(21).isoformat()}").content.decode()
+    assert "Malle compost" not in page and "Le grand jeu" in page
+    page = client.get(base + f"?du={days(23).isoformat()}").content.decode()
+    assert "Malle compost" in page
+
+
+def test_seed_scale_adds_tools_for_the_bench(world):
+    from associations.reseau.tools.demo import seed_tools_scale
+
+    before = Tool.objects.count()
+    seed_tools_scale(2)
+    assert Tool.objects.count() == before + 10
+    assert Loan.objects.filter(copy__tool__title__startswith="Outil d'animation n°").count() == 10
