@@ -4,7 +4,7 @@ decisions as actions and an overdue filter. Nothing is written here but through 
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from pacte.admin_tools import ServiceModelAdmin, run_each
+from pacte.admin_tools import ChangedByActionsOnly, ServiceModelAdmin, run_each
 
 from . import services
 from .enums import LoanStatus
@@ -149,7 +149,7 @@ class OwnerFilter(admin.SimpleListFilter):
 
 
 @admin.register(Loan)
-class LoanAdmin(admin.ModelAdmin):
+class LoanAdmin(ChangedByActionsOnly, admin.ModelAdmin):
     list_display = ["copy", "borrower", "start_on", "end_on", "status", "overdue"]
     list_filter = ["status", OverdueFilter, OwnerFilter]
     search_fields = ["copy__tool__title", "borrower__name"]
