@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pacte.cache import anonymous_page_cache, content_version
@@ -34,16 +34,12 @@ from .services import (
 
 # The showcase is this app's content; meetings are the agenda's.
 AREAS = ("agenda", "associations")
-TOOLS_PATH = "/associations/reseau/outils/"
 PUBLIC_CONTEXT_TIMEOUT = 60
 
 
 def tools_url() -> str:
-    """The tool library (associations/reseau/tools/, its own sub-package): by name once mounted."""
-    try:
-        return reverse("associations:tools")
-    except NoReverseMatch:
-        return TOOLS_PATH
+    """The tool library (associations/reseau/tools/, its own sub-package)."""
+    return reverse("associations:reseau_tools:list")
 
 
 def network_only(request, message: str = NOT_NETWORK):
