@@ -183,6 +183,16 @@ class AssociationsConfig(portal.PortalApp):
 
         return METRICS + RESEAU_METRICS + TOOL_METRICS
 
+    def participations(self):
+        from .indicators import participations
+
+        return participations()
+
+    def qualitative_reports(self, period):
+        from .indicators import qualitative_reports
+
+        return qualitative_reports(period)
+
     def seed_demo(self, stdout=None):
         from .demo import seed_associations
         from .reseau.demo import seed_reseau

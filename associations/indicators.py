@@ -10,9 +10,10 @@ from django.db.models import Count, Sum
 from pacte.enums import Action
 from pacte.metrics import Metric, Period, bounds
 from pacte.metrics import by_commune as _by_commune
+from pacte.portal import Participation, QualitativeReport
 
 from .enums import GRANTED_STATUSES, ApplicationStatus, BudgetCategory
-from .models import BilanParticipation, BudgetLine, Payment, RelaisLabel, SubsidyApplication
+from .models import Bilan, BilanParticipation, BudgetLine, Payment, RelaisLabel, SubsidyApplication
 
 
 def labelled_associations(period: Period) -> int:
@@ -76,12 +77,59 @@ def _euros(value) -> int:
     return int((value or Decimal(0)).quantize(Decimal(1)))
 
 
+def participations() -> list[Participation]:
+    """The associations' contacts: who asked for the label, who filed a subsidy application."""
+    return [
+        Participation(
+            RelaisLabel.objects.all(),
+            at="charter_accepted_at",
+            action=Action.ASSOCIATIONS,
+            person="requested_by",
+            label="Demandes de label Relais COP21",
+        ),
+        Participation(
+            SubsidyApplication.objects.filter(submitted_at__isnull=False),
+            at="submitted_at",
+            action=Action.ASSOCIATIONS,
+            person="created_by",
+            label="Demandes de subvention",
+        ),
+    ]
+
+
+def qualitative_reports(period: Period) -> list[QualitativeReport]:
+    """The bilans accepted within the period (by the association's commune), two queries. Shown
+    whole on the dashboard: its readers may not open the application itself (instruction only)."""
+    start, end = bounds(period)
+    bilans = (
+        Bilan.objects.filter(accepted_at__gte=start, accepted_at__lt=end)
+        .select_related("application__organisation__commune", "application__campaign")
+        .prefetch_related("participations")
+        .order_by("-accepted_at")
+    )
+    bilans = _by_commune(bilans, period, "application__organisation__commune")
+    return [
+        QualitativeReport(
+            action=Action.ASSOCIATIONS,
+            title=f"Bilan · {bilan.application.campaign}",
+            author=bilan.application.organisation.name,
+            commune_id=bilan.application.organisation.commune_id,
+            commune_name=getattr(bilan.application.organisation.commune, "name", ""),
+            date=bilan.accepted_at.date(),
+            text=bilan.account,
+            people=bilan.people_reached,
+        )
+        for bilan in bilans
+    ]
+
+
 METRICS = [
     Metric(
         "associations.labelled",
         "Associations labellisées Relais COP21",
         Action.ASSOCIATIONS,
         labelled_associations,
+        over_months="last",
     ),
     Metric(
         "associations.labels_granted", "Labels Relais COP21 accordés", Action.ASSOCIATIONS, labels_granted

@@ -94,6 +94,11 @@ class AtelierConfig(portal.PortalApp):
 
         return METRICS
 
+    def participations(self):
+        from .indicators import participations
+
+        return participations()
+
     def seed_demo(self, stdout=None):
         from .demo import seed_atelier
 

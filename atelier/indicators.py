@@ -10,8 +10,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from pacte.enums import Action, RegistrationStatus
-from pacte.metrics import Metric, Period, bounds, by_commune
+from pacte.metrics import Metric, Period, bounds, by_category, by_commune
 from pacte.models import Event, Registration
+from pacte.portal import Participation
 
 from .enums import ApplicationStatus, BookingStatus
 from .models import Application, Booking, Residency
@@ -98,11 +99,38 @@ def events(period: Period) -> int:
 def events_public(period: Period) -> int:
     """People who came to those events: registered people marked present, plus walk-ins."""
     held = _events(period)
-    attended = Registration.objects.filter(
-        event__in=held, status=RegistrationStatus.CONFIRMED, attended=True
+    attended = by_category(
+        Registration.objects.filter(event__in=held, status=RegistrationStatus.CONFIRMED, attended=True),
+        period,
+        "user__category",
     ).count()
-    walk_ins = held.aggregate(total=Sum("walk_in_count"))["total"] or 0
+    # Walk-ins have no known public: a figure narrowed to one public leaves them out.
+    walk_ins = 0 if period.category else held.aggregate(total=Sum("walk_in_count"))["total"] or 0
     return attended + walk_ins
+
+
+def participations() -> list[Participation]:
+    """The people who act for an association at the Atelier: who filed its application, and who
+    booked a space that was used or held (team bookings, without an association, do not count).
+    The public of its events is counted by the kernel's registrations and walk-ins."""
+    return [
+        Participation(
+            Application.objects.filter(submitted_at__isnull=False),
+            at="submitted_at",
+            action=Action.ATELIER,
+            person="created_by",
+            label="Candidatures à l'Atelier",
+        ),
+        Participation(
+            Booking.objects.filter(
+                organisation__isnull=False, status__in=(BookingStatus.CONFIRMED, BookingStatus.RELEASED)
+            ),
+            at="starts_at",
+            action=Action.ATELIER,
+            person="created_by",
+            label="Réservations des espaces de l'Atelier",
+        ),
+    ]
 
 
 METRICS = [
@@ -114,7 +142,13 @@ METRICS = [
         applications_by_decision,
         kind="breakdown",
     ),
-    Metric("atelier.residents", "Associations résidentes de l'Atelier", Action.ATELIER, residents),
+    Metric(
+        "atelier.residents",
+        "Associations résidentes de l'Atelier",
+        Action.ATELIER,
+        residents,
+        over_months="last",
+    ),
     Metric("atelier.hours_booked", "Heures réservées à l'Atelier", Action.ATELIER, hours_booked),
     Metric("atelier.hours_used", "Heures utilisées à l'Atelier", Action.ATELIER, hours_used),
     Metric(
@@ -122,8 +156,15 @@ METRICS = [
         "Taux d'occupation des espaces de l'Atelier (%)",
         Action.ATELIER,
         occupancy_rate,
+        over_months="mean",
         help_text="Heures réservées sur heures d'ouverture, fermetures déduites.",
     ),
     Metric("atelier.events", "Événements accueillis à l'Atelier", Action.ATELIER, events),
-    Metric("atelier.events_public", "Public des événements de l'Atelier", Action.ATELIER, events_public),
+    Metric(
+        "atelier.events_public",
+        "Public des événements de l'Atelier",
+        Action.ATELIER,
+        events_public,
+        counts_people=True,
+    ),
 ]

@@ -182,6 +182,19 @@ def association_pages() -> list[tuple[str, str]]:
     return found
 
 
+def indicator_pages() -> list[tuple[str, str]]:
+    """The public figures of the indicators and their open data, once the app is installed."""
+    if not apps.is_installed("indicators"):
+        return []
+    found = []
+    with suppress(NoReverseMatch):
+        found += [
+            ("indicateurs", reverse("indicators:public")),
+            ("personnes mobilisées (CSV)", reverse("indicators:open_data_people")),
+        ]
+    return found
+
+
 def pages() -> list[tuple[str, str]]:
     found = [("accueil", "/"), ("agenda", "/agenda/")]
     event = busiest_event()
@@ -190,7 +203,15 @@ def pages() -> list[tuple[str, str]]:
     organisation = Organisation.objects.active().exclude(kind="club").order_by("pk").first()
     if organisation is not None:
         found.append(("structure", reverse("organisation_detail", args=[organisation.slug])))
-    return found + club_pages() + atelier_pages() + association_pages() + newsletter_pages() + commune_pages()
+    return (
+        found
+        + club_pages()
+        + atelier_pages()
+        + association_pages()
+        + newsletter_pages()
+        + commune_pages()
+        + indicator_pages()
+    )
 
 
 def session_key(user=None) -> str:

@@ -168,6 +168,12 @@ class ClubsConfig(portal.PortalApp):
 
         return [*METRICS, *GARDEN_METRICS]
 
+    def participations(self):
+        from .gardens.indicators import participations as garden_participations
+        from .indicators import participations
+
+        return [*participations(), *garden_participations()]
+
     def seed_demo(self, stdout=None):
         from .demo import seed_clubs
         from .gardens.services import gardens_seed_demo

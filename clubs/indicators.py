@@ -17,9 +17,10 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from pacte.enums import Action, RegistrationStatus
-from pacte.metrics import Metric, Period, bounds
+from pacte.metrics import Metric, Period, bounds, by_category
 from pacte.metrics import by_commune as _by_commune
 from pacte.models import Event, Registration
+from pacte.portal import Participation
 
 from .enums import PracticeStatus
 from .models import ClubMembershipRecord, Practice, PracticeAdoption
@@ -33,13 +34,13 @@ def members(period: Period) -> int:
     stints = ClubMembershipRecord.objects.filter(joined_at__lt=end).filter(
         Q(left_at__isnull=True) | Q(left_at__gte=end)
     )
-    return _by_commune(stints, period, "commune").count()
+    return by_category(_by_commune(stints, period, "commune"), period, "user__category").count()
 
 
 def new_members(period: Period) -> int:
     start, end = bounds(period)
     stints = ClubMembershipRecord.objects.filter(joined_at__gte=start, joined_at__lt=end)
-    return _by_commune(stints, period, "commune").count()
+    return by_category(_by_commune(stints, period, "commune"), period, "user__category").count()
 
 
 # --- Clubs: meetings --------------------------------------------------------------------------
@@ -60,18 +61,20 @@ def meetings(period: Period) -> int:
 
 def registrations(period: Period) -> int:
     """Confirmed registrations to those meetings (the waiting list and cancellations do not count)."""
-    return Registration.objects.filter(
-        event__in=_meetings(period), status=RegistrationStatus.CONFIRMED
-    ).count()
+    found = Registration.objects.filter(event__in=_meetings(period), status=RegistrationStatus.CONFIRMED)
+    return by_category(found, period, "user__category").count()
 
 
 def attendance_registered(period: Period) -> int:
     """Registered people marked present at those meetings."""
-    return Registration.objects.filter(event__in=_meetings(period), attended=True).count()
+    found = Registration.objects.filter(event__in=_meetings(period), attended=True)
+    return by_category(found, period, "user__category").count()
 
 
 def attendance_walk_in(period: Period) -> int:
-    """Headcount of people who came to those meetings without registering."""
+    """Headcount of people who came to those meetings without registering (no known public)."""
+    if period.category:
+        return 0
     return _meetings(period).aggregate(total=Sum("walk_in_count"))["total"] or 0
 
 
@@ -98,26 +101,55 @@ def practice_adoptions(period: Period) -> int:
     return _by_commune(adoptions, period, "practice__club__organisation__commune").count()
 
 
+def participations() -> list[Participation]:
+    """Club members reach the action for as long as they stay; counted in their commune when they
+    joined (kept after account deletion)."""
+    return [
+        Participation(
+            ClubMembershipRecord.objects.all(),
+            at="joined_at",
+            until="left_at",
+            action=Action.CLUBS,
+            person="user",
+            commune="commune",
+            label="Membres des clubs",
+        )
+    ]
+
+
 METRICS = [
     Metric(
-        "clubs.members", "Membres des clubs (adhésions en cours en fin de période)", Action.CLUBS, members
+        "clubs.members",
+        "Membres des clubs (adhésions en cours en fin de période)",
+        Action.CLUBS,
+        members,
+        over_months="last",
+        counts_people=True,
     ),
-    Metric("clubs.new_members", "Nouvelles adhésions aux clubs", Action.CLUBS, new_members),
+    Metric(
+        "clubs.new_members", "Nouvelles adhésions aux clubs", Action.CLUBS, new_members, counts_people=True
+    ),
     Metric("clubs.meetings", "Rencontres des clubs tenues", Action.CLUBS, meetings),
     Metric(
-        "clubs.registrations", "Inscriptions confirmées aux rencontres des clubs", Action.CLUBS, registrations
+        "clubs.registrations",
+        "Inscriptions confirmées aux rencontres des clubs",
+        Action.CLUBS,
+        registrations,
+        counts_people=True,
     ),
     Metric(
         "clubs.attendance_registered",
         "Présents parmi les inscrits aux rencontres des clubs",
         Action.CLUBS,
         attendance_registered,
+        counts_people=True,
     ),
     Metric(
         "clubs.attendance_walk_in",
         "Personnes venues sans inscription aux rencontres des clubs",
         Action.CLUBS,
         attendance_walk_in,
+        counts_people=True,
     ),
     Metric(
         "clubs.attendance_total",
@@ -125,6 +157,7 @@ METRICS = [
         Action.CLUBS,
         attendance_total,
         help_text="Inscrits présents et personnes venues sans inscription.",
+        counts_people=True,
     ),
     Metric("clubs.practices_shared", "Pratiques partagées", Action.CLUBS, practices_shared),
     Metric(

@@ -143,6 +143,11 @@ class CommunesConfig(portal.PortalApp):
 
         return METRICS
 
+    def participations(self):
+        from .indicators import participations
+
+        return participations()
+
     def seed_demo(self, stdout=None):
         from .demo import seed_communes
 

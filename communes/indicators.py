@@ -11,6 +11,8 @@ from django.db.models import Avg, Count, Q
 from pacte.enums import Action
 from pacte.metrics import Metric, Period, bounds
 from pacte.metrics import by_commune as _by_commune
+from pacte.models import Membership
+from pacte.portal import Participation
 
 from .enums import ActionStage, ModerationStatus
 from .models import Commitment, CommuneAction, Convention, Replication
@@ -107,18 +109,46 @@ def actions_replicated(period: Period) -> int:
     return _by_commune(found, period, "source__commune").values("source").distinct().count()
 
 
+def participations() -> list[Participation]:
+    """The communes' referents (members of an organisation of the commune kind), from when they
+    joined and as long as they stay (the membership is deleted when they leave), counted in their
+    commune."""
+    from pacte.enums import OrganisationKind
+
+    return [
+        Participation(
+            Membership.objects.filter(organisation__kind=OrganisationKind.COMMUNE),
+            at="created_at",
+            ongoing=True,
+            action=Action.COMMUNES,
+            person="user",
+            commune="organisation__commune",
+            label="Référents des communes",
+        )
+    ]
+
+
 A = Action.COMMUNES
 METRICS = [
-    Metric("communes.conventions", "Communes avec une convention PACTE", A, communes_with_convention),
-    Metric("communes.commitments", "Engagements des conventions en cours", A, commitments),
+    Metric(
+        "communes.conventions",
+        "Communes avec une convention PACTE",
+        A,
+        communes_with_convention,
+        over_months="last",
+    ),
+    Metric(
+        "communes.commitments", "Engagements des conventions en cours", A, commitments, over_months="last"
+    ),
     Metric(
         "communes.commitments_progress",
         "Avancement moyen des engagements (%)",
         A,
         commitments_progress,
+        over_months="last",
         help_text="Moyenne de l'avancement déclaré, tel qu'il est aujourd'hui.",
     ),
-    Metric("communes.commitments_done", "Engagements tenus (100 %)", A, commitments_done),
+    Metric("communes.commitments_done", "Engagements tenus (100 %)", A, commitments_done, over_months="last"),
     Metric("communes.actions_submitted", "Actions déposées par les communes", A, actions_submitted),
     Metric("communes.actions_published", "Actions de communes publiées", A, actions_published),
     Metric("communes.actions_refused", "Actions refusées à la relecture", A, actions_refused),

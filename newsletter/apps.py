@@ -111,6 +111,11 @@ class NewsletterConfig(portal.PortalApp):
 
         return METRICS
 
+    def participations(self):
+        from .indicators import participations
+
+        return participations()
+
     def seed_demo(self, stdout=None):
         from .demo import seed_demo
 

@@ -7,7 +7,8 @@ Opens and clicks are not measured: the letter carries no tracking pixel and no r
 from django.db.models import Count
 
 from pacte.enums import Action
-from pacte.metrics import Metric, Period, bounds, by_commune
+from pacte.metrics import Metric, Period, bounds, by_category, by_commune
+from pacte.portal import Participation
 
 from .enums import DeliveryStatus, SheetStatus, SubscriberRole, SubscriberStatus
 from .models import Delivery, ExperienceSheet, Issue, Subscriber
@@ -22,7 +23,8 @@ def _subscribed_at_end(period: Period):
 
 
 def subscribers(period: Period) -> int:
-    return _subscribed_at_end(period).count()
+    """Subscribers without an account have no known public: narrowed to one, they drop out."""
+    return by_category(_subscribed_at_end(period), period, "user__category").count()
 
 
 def subscribers_by_role(period: Period) -> dict:
@@ -83,6 +85,22 @@ def sheets_published(period: Period) -> int:
     ).count()
 
 
+def participations() -> list[Participation]:
+    """Confirmed subscriptions, from confirmation to unsubscription, in the commune given when
+    subscribing; an address without an account counts as one anonymous person."""
+    return [
+        Participation(
+            Subscriber.objects.filter(confirmed_at__isnull=False),
+            at="confirmed_at",
+            until="unsubscribed_at",
+            action=Action.NEWSLETTER,
+            person="user",
+            commune="commune",
+            label="Abonné·es à la lettre",
+        )
+    ]
+
+
 A = Action.NEWSLETTER
 METRICS = [
     Metric(
@@ -91,10 +109,24 @@ METRICS = [
         A,
         subscribers,
         help_text="Abonnements confirmés et actifs en fin de période.",
+        over_months="last",
+        counts_people=True,
     ),
-    Metric("lettre.subscribers_by_role", "Abonné·es par fonction", A, subscribers_by_role, kind="breakdown"),
     Metric(
-        "lettre.subscribers_by_commune", "Abonné·es par commune", A, subscribers_by_commune, kind="breakdown"
+        "lettre.subscribers_by_role",
+        "Abonné·es par fonction",
+        A,
+        subscribers_by_role,
+        kind="breakdown",
+        over_months="last",
+    ),
+    Metric(
+        "lettre.subscribers_by_commune",
+        "Abonné·es par commune",
+        A,
+        subscribers_by_commune,
+        kind="breakdown",
+        over_months="last",
     ),
     Metric("lettre.confirmations", "Abonnements confirmés", A, confirmations),
     Metric("lettre.unsubscriptions", "Désabonnements", A, unsubscriptions),

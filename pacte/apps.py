@@ -79,6 +79,29 @@ class PacteConfig(portal.PortalApp):
             portal.KeyFigure(registrations, "inscription confirmée", "inscriptions confirmées", 20),
         ]
 
+    def participations(self):
+        from .enums import RegistrationStatus
+        from .models import Event, Registration
+
+        # Every action's events are in the one agenda: the event says which action it belongs to.
+        return [
+            portal.Participation(
+                Registration.objects.filter(status=RegistrationStatus.CONFIRMED, attended=True),
+                at="event__starts_at",
+                action_field="event__action",
+                person="user",
+                label="Présents aux événements (inscrits)",
+            ),
+            portal.Participation(
+                Event.objects.published().filter(walk_in_count__gt=0),
+                at="starts_at",
+                action_field="action",
+                commune="commune",
+                headcount="walk_in_count",
+                label="Personnes venues sans inscription",
+            ),
+        ]
+
     def admin_todo(self, request):
         from django.urls import reverse
         from django.utils import timezone

@@ -15,11 +15,14 @@ from .enums import Action
 
 @dataclass(frozen=True)
 class Period:
-    """Inclusive dates in Europe/Paris; `commune` (a pacte.Commune or None) narrows the figures."""
+    """Inclusive dates in Europe/Paris; `commune` (a pacte.Commune or None) narrows the figures,
+    and so does `category` (a `pacte.enums.PublicCategory` value, "" for every public) for the
+    metrics that count people (`Metric.counts_people`): the person's category on their account."""
 
     start: date
     end: date
     commune: object | None = None
+    category: str = ""
 
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -38,6 +41,13 @@ def by_commune(queryset, period: Period, field: str):
     return queryset.filter(**{field: period.commune}) if period.commune is not None else queryset
 
 
+def by_category(queryset, period: Period, field: str):
+    """`queryset` narrowed to the period's public category through `field` (a path to
+    `User.category`), when the period has one. Rows without a person (a deleted account, a walk-in)
+    have no category and drop out of a narrowed figure."""
+    return queryset.filter(**{field: period.category}) if period.category else queryset
+
+
 @dataclass(frozen=True)
 class Metric:
     key: str  # unique, e.g. "clubs.members"
@@ -48,6 +58,13 @@ class Metric:
     kind: str = "count"
     help_text: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
+    # French (singular, plural) of what is counted, for charts and tables ("personne", "personnes").
+    unit: tuple[str, str] = ("", "")
+    # How monthly values add up over several months: "sum" for what happens (new members),
+    # "last" for a state at the end of the period (members), "mean" for a rate.
+    over_months: str = "sum"
+    # True when `compute` honours `period.category` (it counts people who have an account).
+    counts_people: bool = False
 
 
 def _registry() -> dict[str, Metric]:

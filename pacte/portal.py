@@ -13,6 +13,9 @@ What a declaration can state (all optional):
 - `my_space_sections(request)`: blocks of "Mon espace" for the signed-in person;
 - `export_personal_data(user)` / `erase_personal_data(user)`: the person's data (RGPD);
 - `metrics()`: the app's indicators (`pacte.metrics.Metric`);
+- `participations()`: where the app reaches people (`Participation`), for the people mobilised
+  counted once across the six actions; `qualitative_reports(period)`: the relay actors' bilans
+  (`QualitativeReport`) the indicators dashboard lets the DACTE read;
 - `seed_demo(stdout)` / `seed_scale(scale, stdout)`: demo content, and load data for the bench;
 - `cache_area` and `watched_models`: the page-cache area the app's public pages belong to and the
   models whose writes renew it (signals only as a backstop: services call `pacte.cache.invalidate`);
@@ -119,6 +122,55 @@ class OpenDataFile:
     position: int = 50
 
 
+@dataclass(frozen=True)
+class Participation:
+    """A place where an app reaches people, for "people mobilised" (counted once across the six
+    actions, by the indicators app in one SQL query: a UNION of every declared source).
+
+    `queryset` is an unevaluated QuerySet of the rows that count (attended registrations, club
+    stints, confirmed subscriptions...); the indicators narrow it to a period, a commune and a public
+    themselves, through the field paths below (double-underscore paths from the queryset's model):
+
+    - `person`: the person's `pacte.User` (e.g. "user"). A row whose person is NULL (an anonymous
+      subscriber, a deleted account's stint) counts as one anonymous person, never merged.
+    - `at`: when the person was reached (a date or datetime field; the row counts in the periods
+      that contain it); `until`, optional: when it ended (NULL while it lasts), so an ongoing stint
+      counts in every period it overlaps; `ongoing=True` for a row that exists only while it lasts
+      (a live membership, deleted when the person leaves): it counts in every period from `at`.
+    - `commune`: the commune the row counts in (default: the person's home commune).
+    - `action`: the `pacte.enums.Action` value, or `action_field` a path to it (events carry theirs).
+    - `headcount`: a path to a number of anonymous people instead of a person (the walk-ins of an
+      event); such rows add their number and have no public category.
+    """
+
+    queryset: object
+    at: str
+    action: str = ""
+    person: str = ""
+    until: str = ""
+    ongoing: bool = False
+    commune: str = ""
+    action_field: str = ""
+    headcount: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class QualitativeReport:
+    """A relay actor's qualitative account of what it did (an association's accepted bilan...),
+    as the indicators dashboard lists it; `url` leads staff to the full record."""
+
+    action: str
+    title: str
+    author: str
+    commune_id: int | None
+    commune_name: str
+    date: object  # datetime.date
+    text: str
+    people: int = 0
+    url: str = ""
+
+
 @dataclass
 class PageSection:
     """A block an app adds to a page it does not own (an organisation's or a commune's page)."""
@@ -170,6 +222,15 @@ class PortalApp(AppConfig):
         """Remove or anonymise what the app holds about the person (their account is deleted)."""
 
     def metrics(self) -> Iterable:
+        return ()
+
+    def participations(self) -> Iterable[Participation]:
+        """The app's sources of people reached (see `Participation`); called on each computation."""
+        return ()
+
+    def qualitative_reports(self, period) -> Iterable[QualitativeReport]:
+        """The bilans dated within `period` (a `pacte.metrics.Period`, its commune honoured), in a
+        fixed number of queries."""
         return ()
 
     def seed_demo(self, stdout=None) -> None:
@@ -251,6 +312,15 @@ def erase_personal_data(user) -> None:
 
 def metrics() -> list:
     return [metric for app in portal_apps() for metric in app.metrics()]
+
+
+def participations() -> list[Participation]:
+    return [source for app in portal_apps() for source in app.participations()]
+
+
+def qualitative_reports(period) -> list[QualitativeReport]:
+    reports = [report for app in portal_apps() for report in app.qualitative_reports(period)]
+    return sorted(reports, key=lambda report: report.date, reverse=True)
 
 
 def seed_demo(stdout=None) -> None:

@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from pacte.enums import Action
 from pacte.metrics import Metric, Period, bounds
 from pacte.metrics import by_commune as _by_commune
+from pacte.portal import Participation
 
 from .models import CharterSignature, Garden, GardenChecklistVersion, GardenPractice
 
@@ -52,12 +53,28 @@ def garden_practices(period: Period) -> dict[str, int]:
     return {practice.name: counts.get(practice.pk, 0) for practice in practices}
 
 
+def participations() -> list[Participation]:
+    """Gardeners are in the network from their garden's registration until its withdrawal."""
+    return [
+        Participation(
+            Garden.objects.all(),
+            at="created_at",
+            until="withdrawn_at",
+            action=Action.CLUBS,
+            person="owner",
+            commune="commune",
+            label="Jardiniers de la nature",
+        )
+    ]
+
+
 METRICS = [
     Metric(
         "clubs.gardens",
         "Jardins du réseau des jardiniers de la nature (en fin de période)",
         Action.CLUBS,
         gardens,
+        over_months="last",
     ),
     Metric("clubs.new_gardens", "Nouveaux jardins inscrits au réseau", Action.CLUBS, new_gardens),
     Metric(
@@ -69,5 +86,6 @@ METRICS = [
         Action.CLUBS,
         garden_practices,
         kind="breakdown",
+        over_months="last",
     ),
 ]
