@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from pacte.cache import anonymous_page_cache
@@ -125,7 +126,8 @@ def export(request, table, fmt):
     tables = _tables(selection)["tables"]
     if table not in tables:
         raise Http404
-    filename = f"indicateurs-{table}-{selection.label.replace(' ', '-')}"
+    # ASCII file names ("annee-2026"): header values travel as Latin-1 and some browsers guess.
+    filename = f"indicateurs-{table}-{slugify(selection.label)}"
     respond = csv_response if fmt == "csv" else xlsx_response
     return respond(tables[table], filename)
 

@@ -110,7 +110,8 @@ def test_csv_export_is_for_french_spreadsheets(client, snapshots):
     client.force_login(reader())
     response = client.get(DASHBOARD + "export/communes.csv", {"public": PublicCategory.SOCIAL})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert "attachment" in response["Content-Disposition"]
+    expected = f'attachment; filename="indicateurs-communes-annee-{snapshots.year}.csv"'
+    assert response["Content-Disposition"] == expected
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
