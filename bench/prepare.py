@@ -183,16 +183,13 @@ def association_pages() -> list[tuple[str, str]]:
 
 
 def indicator_pages() -> list[tuple[str, str]]:
-    """The public figures of the indicators and their open data, once the app is installed."""
+    """The public figures of the indicators, once the app is installed (the people mobilised over
+    a million participations are timed by bench/people.py)."""
     if not apps.is_installed("indicators"):
         return []
-    found = []
     with suppress(NoReverseMatch):
-        found += [
-            ("indicateurs", reverse("indicators:public")),
-            ("personnes mobilisées (CSV)", reverse("indicators:open_data_people")),
-        ]
-    return found
+        return [("indicateurs", reverse("indicators:public"))]
+    return []
 
 
 def pages() -> list[tuple[str, str]]:
