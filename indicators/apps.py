@@ -132,10 +132,11 @@ class IndicatorsConfig(portal.PortalApp):
             .values_list("month", flat=True)
             .first()
         )
-        missing = latest is not None and latest < previous_month()
+        if latest is None or latest >= previous_month():
+            return []
         return [
             portal.TodoItem(
-                int(missing),
+                1,
                 "mois clos dont les indicateurs ne sont pas calculés (manage.py backfill_indicators)",
                 "mois clos dont les indicateurs ne sont pas calculés (manage.py backfill_indicators)",
                 reverse("admin:indicators_monthlysnapshot_changelist"),

@@ -96,3 +96,20 @@ def test_the_beat_schedule_runs_on_the_first():
     entry = celery_app.conf.beat_schedule["indicators-monthly-snapshot"]
     assert entry["task"] == "indicators.tasks.snapshot_last_month"
     assert entry["schedule"].day_of_month == {1}
+
+
+def test_the_admin_home_says_when_a_closed_month_was_not_computed():
+    from django.apps import apps
+    from django.test import RequestFactory
+
+    from .factories import staff_in
+
+    request = RequestFactory().get("/admin/")
+    request.user = staff_in("DACTE administration")
+    config = apps.get_app_config("indicators")
+    assert config._snapshot_todo(request) == []  # no history yet: nothing waits
+    snapshots_compute_month(month=months_ago(2))
+    [item] = config._snapshot_todo(request)
+    assert "mois clos dont les indicateurs ne sont pas calculés" in item.label
+    snapshots_compute_month(month=months_ago(0))
+    assert config._snapshot_todo(request) == []
