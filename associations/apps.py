@@ -185,8 +185,10 @@ class AssociationsConfig(portal.PortalApp):
 
     def participations(self):
         from .indicators import participations
+        from .reseau.indicators import participations as network_participations
+        from .reseau.tools.indicators import participations as loan_participations
 
-        return participations()
+        return [*participations(), *network_participations(), *loan_participations()]
 
     def qualitative_reports(self, period):
         from .indicators import qualitative_reports

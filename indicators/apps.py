@@ -71,6 +71,11 @@ class IndicatorsConfig(portal.PortalApp):
 
         return [*SURVEY_METRICS]
 
+    def participations(self):
+        from .surveys.indicators import participations
+
+        return participations()
+
     def my_space_sections(self, request):
         from .access import reads_indicators
 

@@ -70,3 +70,30 @@ METRICS = [
         help_text="Par commune de l'association de la personne qui répond.",
     ),
 ]
+
+
+def participations() -> list:
+    """Where the network space reaches people: the referents who publish actions, and the public
+    those actions reached (a headcount, only for actions not tied to an event: an event's own
+    attendance is already counted by the agenda)."""
+    from pacte.portal import Participation
+
+    published = ShowcaseAction.objects.published()
+    return [
+        Participation(
+            published,
+            at="published_at",
+            action=Action.RELAIS_NETWORK,
+            person="author",
+            commune="commune",
+            label="Actions publiées dans la vitrine",
+        ),
+        Participation(
+            published.filter(event__isnull=True, headcount__isnull=False),
+            at="published_at",
+            action=Action.RELAIS_NETWORK,
+            headcount="headcount",
+            commune="commune",
+            label="Public déclaré des actions de la vitrine",
+        ),
+    ]

@@ -69,3 +69,21 @@ METRICS = [
         ),
     )
 ]
+
+
+def participations() -> list:
+    """People who answered a questionnaire under their name, by the questionnaire's action and the
+    commune of the event it follows. Anonymous answers are left out: their authors were present at
+    the event, so the agenda's attendance already counts them, and they cannot be matched."""
+    from pacte.portal import Participation
+
+    return [
+        Participation(
+            Response.objects.filter(user__isnull=False),
+            at="submitted_on",
+            action_field="survey__action",
+            person="user",
+            commune="event__commune",
+            label="Réponses aux questionnaires",
+        )
+    ]

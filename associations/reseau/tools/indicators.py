@@ -81,3 +81,21 @@ METRICS = [
         help_text="Inscrits présents et personnes venues sans inscription, d'après les présences saisies.",
     ),
 ]
+
+
+def participations() -> list:
+    """The referents who borrowed a pooled tool, counted while the loan runs, in the commune of the
+    borrowing association."""
+    from pacte.portal import Participation
+
+    return [
+        Participation(
+            Loan.objects.filter(status__in=SERVED_STATUSES),
+            at="start_on",
+            until="end_on",
+            action=Action.RELAIS_NETWORK,
+            person="requested_by",
+            commune="borrower__commune",
+            label="Emprunts d'outils du réseau",
+        )
+    ]
