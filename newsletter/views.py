@@ -11,10 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from pacte.cache import anonymous_page_cache, public_context
+from pacte.cache import anonymous_page_cache, lazy_context, public_context
 from pacte.client_ip import client_ip
 from pacte.htmx import wants_fragment
+from pacte.permissions import acts_as_staff
 from pacte.services.errors import RefusedError
+from pacte.views.helpers import known_query
 
 from .enums import SubscriberStatus
 from .filters import SheetFilter
@@ -110,6 +112,9 @@ def home(request):
             "subscription": subscription,
             "consent_text": CONSENT_TEXT,
             "co_funding": CO_FUNDING,
+            # The empty form (no CSRF token: see above) and the archive are everyone's.
+            "form_fragment": "" if form.is_bound else "newsletter:subscribe-form",
+            "fragment_areas": ",".join(AREAS),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -235,13 +240,24 @@ def issue_detail(request, number):
 @require_safe
 @anonymous_page_cache(600, query_params=[*SheetFilter.base_filters, "page"], areas=AREAS)
 def sheet_list(request):
-    sheet_filter = SheetFilter(
-        request.GET or None, queryset=ExperienceSheet.objects.visible_to(request.user).for_listing()
-    )
-    page = Paginator(sheet_filter.qs, settings.PACTE_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filter": sheet_filter, "page": page, "sheets": page.object_list, "query": query.urlencode()}
+    # One public fragment per filters and page, built only on a miss; the editors, who also see
+    # drafts, get the page rendered for them (docs/conventions.md, Performance).
+    editor = request.user.is_authenticated and acts_as_staff(request.user)
+
+    def build():
+        sheet_filter = SheetFilter(
+            request.GET or None, queryset=ExperienceSheet.objects.visible_to(request.user).for_listing()
+        )
+        page = Paginator(sheet_filter.qs, settings.PACTE_PAGE_SIZE).get_page(request.GET.get("page"))
+        return {"filter": sheet_filter, "page": page, "sheets": page.object_list}
+
+    context = {
+        **lazy_context(build, ["filter", "page", "sheets"]),
+        "query": known_query(request.GET, SheetFilter.base_filters),
+        "page_number": request.GET.get("page", ""),
+        "fragment_areas": ",".join(AREAS),
+        "shared_name": "" if editor else "newsletter:sheets",
+    }
     template = (
         "newsletter/includes/_sheet_results.html" if wants_fragment(request) else "newsletter/sheet_list.html"
     )

@@ -22,9 +22,10 @@ window that closes). Versions and pages live in the default cache: local memory 
 import datetime
 import hashlib
 import logging
+import operator
 import re
 import time
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -33,6 +34,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 
 from .htmx import wants_fragment
 
@@ -149,6 +151,16 @@ def public_context(name: str, build, *, areas=None, timeout: int = 60):
     except Exception:  # noqa: BLE001
         logger.exception("Public context cache: %s could not be stored.", name)
     return data
+
+
+def lazy_context(build, names) -> dict:
+    """A view's context whose values are computed by `build()` (a dict) only when a template reads
+    one of them: a page whose public part is a `{% public_fragment %}` hit then runs no query and
+    builds nothing. `build` runs at most once per request. Each value is a proxy: fine for
+    objects, lists, dicts and `{% if %}`, but a filter that tests a number's type sees the proxy
+    (`fr_plural` unwraps it; for another filter, read the number from a dict or an object)."""
+    data = SimpleLazyObject(build)
+    return {name: SimpleLazyObject(partial(operator.getitem, data, name)) for name in names}
 
 
 # --- Backstop: signals on the declared models -------------------------------------------------

@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from pacte.cache import anonymous_page_cache, public_context
+from pacte.cache import anonymous_page_cache, lazy_context, public_context
 from pacte.enums import OrganisationKind
 from pacte.htmx import wants_fragment
 from pacte.maps import commune_map
 from pacte.models import Event, Organisation, Theme
 from pacte.models.organisations import referent_q
+from pacte.views.helpers import known_query
 
 from ..enums import GRANTED_STATUSES
 from ..filters import AssociationFilter
@@ -38,11 +39,33 @@ def _directory_queryset():
 @require_safe
 @anonymous_page_cache(60, query_params=[*AssociationFilter.base_filters, "page"], areas=AREAS)
 def directory(request):
-    association_filter = AssociationFilter(request.GET or None, queryset=_directory_queryset())
-    page, query = paginate(request, association_filter.qs)
-    context = {"filter": association_filter, "page": page, "associations": page.object_list, "query": query}
-    if wants_fragment(request):  # the page cache's key decides the same way
+    # The same for everyone: the content is one public fragment per filters and page, built only
+    # on a miss (docs/conventions.md, Performance).
+    query = known_query(request.GET, AssociationFilter.base_filters)
+    fragment = not wants_fragment(request)  # the page cache's key decides the same way
+
+    def build():
+        association_filter = AssociationFilter(request.GET or None, queryset=_directory_queryset())
+        page, _ = paginate(request, association_filter.qs)
+        data = {"filter": association_filter, "page": page, "associations": page.object_list}
+        if fragment:
+            data["association_map"] = _association_map()
+            data["campaign"] = Campaign.objects.published().order_by("-year").first()
+        return data
+
+    names = ["filter", "page", "associations"] + (["association_map", "campaign"] if fragment else [])
+    context = {
+        **lazy_context(build, names),
+        "query": query,
+        "page_number": request.GET.get("page", ""),
+        "fragment_areas": ",".join(AREAS),
+    }
+    if not fragment:
         return render(request, "associations/includes/_directory_results.html", context)
+    return render(request, "associations/directory.html", context)
+
+
+def _association_map():
     per_commune = dict(
         labelled_organisations()
         .exclude(commune=None)
@@ -50,7 +73,7 @@ def directory(request):
         .values_list("commune")
         .annotate(n=Count("id"))
     )
-    context["association_map"] = commune_map(
+    return commune_map(
         per_commune,
         title="Carte des associations Relais COP21 par commune",
         description="Nombre d'associations labellisées Relais COP21 dans chacune des 71 communes "
@@ -58,8 +81,6 @@ def directory(request):
         unit=("association", "associations"),
         map_id="carte-associations",
     )
-    context["campaign"] = Campaign.objects.published().order_by("-year").first()
-    return render(request, "associations/directory.html", context)
 
 
 @login_not_required

@@ -1,17 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from pacte.cache import anonymous_page_cache, content_version
+from pacte.cache import anonymous_page_cache, lazy_context, public_context
 from pacte.enums import Action, MembershipRole
 from pacte.filters import commune_switch, with_home_commune
 from pacte.htmx import wants_fragment
 from pacte.models import Event, ExchangeNetwork, Membership, Topic, User
 from pacte.permissions import acts_as_staff
-from pacte.views.helpers import action_service
+from pacte.views.helpers import action_service, known_query
 
 from ..enums import PracticeStatus
 from ..filters import ClubFilter
@@ -31,17 +31,31 @@ from .common import AREAS, club_for, paginate
 @anonymous_page_cache(60, filterset=ClubFilter, areas=AREAS)
 def club_list(request):
     # Signed-in people see the clubs of their home commune first, with a switch to all of them.
+    # The list is one public fragment per filters and page (staff, who also see deactivated
+    # clubs, get theirs rendered), built only on a miss (docs/conventions.md, Performance).
     data, home_applied = with_home_commune(request)
-    club_filter = ClubFilter(data or None, queryset=Club.objects.visible_to(request.user).for_listing())
-    page, _ = paginate(request, club_filter.qs)
-    query = data.copy()
-    query.pop("page", None)
+    query = known_query(data, ClubFilter.base_filters)
+    staff = request.user.is_authenticated and acts_as_staff(request.user)
+
+    def build():
+        club_filter = ClubFilter(data or None, queryset=Club.objects.visible_to(request.user).for_listing())
+        page, _ = paginate(request, club_filter.qs)
+        return {
+            "filter": club_filter,
+            "page": page,
+            "clubs": page.object_list,
+            "commune_switch": commune_switch(club_filter, QueryDict(query, mutable=True), home_applied),
+        }
+
     context = {
-        "filter": club_filter,
-        "page": page,
-        "clubs": page.object_list,
-        "query": query.urlencode(),
-        "commune_switch": commune_switch(club_filter, query, home_applied),
+        **lazy_context(build, ["filter", "page", "clubs", "commune_switch"]),
+        "query": query,
+        "page_number": data.get("page", ""),
+        "fragment_areas": ",".join(AREAS),
+        "shared_name": "" if staff else "clubs:list",
+        # The filters' "clear" link depends on whether the person has a home commune.
+        "has_home": bool(request.user.is_authenticated and request.user.home_commune_id),
+        "home_applied": home_applied,
     }
     template = "clubs/includes/_club_results.html" if wants_fragment(request) else "clubs/club_list.html"
     return render(request, template, context)
@@ -59,10 +73,9 @@ def club_public_context(club) -> dict:
     anonymous page renews this too: signed-in people and bypassed renders read it in one cache
     round trip instead of eight queries (docs/conventions.md, Performance)."""
     organisation = club.organisation
-    key = f"clubs:club-page:{club.pk}:{content_version(AREAS)}"
-    found = cache.get(key)
-    if found is None:
-        found = {
+    return public_context(
+        f"clubs:club-page:{club.pk}",
+        lambda: {
             "themes": list(organisation.themes.all()),
             "member_count": Membership.objects.filter(organisation=organisation).count(),
             "animators": list(
@@ -81,9 +94,10 @@ def club_public_context(club) -> dict:
             "topics": list(
                 Topic.objects.visible().in_scope(ExchangeNetwork.CLUBS, organisation).for_listing()[:5]
             ),
-        }
-        cache.set(key, found, PUBLIC_CONTEXT_TIMEOUT)
-    return found
+        },
+        areas=AREAS,
+        timeout=PUBLIC_CONTEXT_TIMEOUT,
+    )
 
 
 @login_not_required
@@ -102,7 +116,12 @@ def club_detail(request, slug):
     context = {
         "club": club,
         "organisation": organisation,
-        **club_public_context(club),
+        # Read only when a fragment below misses, or for the count of members.
+        **lazy_context(
+            lambda: club_public_context(club),
+            ["themes", "member_count", "animators", "meetings", "practices", "topics"],
+        ),
+        "fragment_areas": ",".join(AREAS),
         "membership": membership,
         "is_animator": (membership is not None and membership.role == MembershipRole.REFERENT)
         or acts_as_staff(user),

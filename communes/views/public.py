@@ -1,18 +1,23 @@
 """Public pages of the network of communes: the map, each commune's page, the actions."""
 
+import operator
+from functools import partial
+
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from pacte import portal
-from pacte.cache import anonymous_page_cache, public_context
+from pacte.cache import anonymous_page_cache, lazy_context, public_context
 from pacte.htmx import wants_fragment
 from pacte.maps import commune_geometry, commune_map
 from pacte.models import Commune, Event, Membership
+from pacte.views.helpers import known_query
 
 from ..comparison import compare
 from ..filters import ActionFilter, MapFilter
@@ -34,20 +39,22 @@ def commune_links() -> dict[int, str]:
 @require_safe
 @anonymous_page_cache(60, filterset=MapFilter, areas=AREAS)
 def network_map(request):
-    map_filter = MapFilter(request.GET or None, queryset=CommuneAction.objects.published())
-    per_commune = dict(map_filter.qs.order_by().values_list("commune").annotate(n=Count("id")))
-    totals = CommuneAction.objects.published().aggregate(
-        actions=Count("id"),
-        communes=Count("commune", distinct=True),
-        experiments=Count("id", filter=Q(is_experiment=True)),
-    )
-    filtered = bool(
-        map_filter.form.is_bound and map_filter.form.is_valid() and any(map_filter.form.cleaned_data.values())
-    )
-    return render(
-        request,
-        "communes/map.html",
-        {
+    # What everyone sees is two public fragments per filters, built only on a miss; the button
+    # for those who act for a commune is decided per request, outside them (docs/conventions.md).
+    def build():
+        map_filter = MapFilter(request.GET or None, queryset=CommuneAction.objects.published())
+        per_commune = dict(map_filter.qs.order_by().values_list("commune").annotate(n=Count("id")))
+        totals = CommuneAction.objects.published().aggregate(
+            actions=Count("id"),
+            communes=Count("commune", distinct=True),
+            experiments=Count("id", filter=Q(is_experiment=True)),
+        )
+        filtered = bool(
+            map_filter.form.is_bound
+            and map_filter.form.is_valid()
+            and any(map_filter.form.cleaned_data.values())
+        )
+        return {
             "filter": map_filter,
             "filtered": filtered,
             "totals": totals,
@@ -64,7 +71,18 @@ def network_map(request):
                 links=commune_links(),
             ),
             "travelled": travelled(limit=5),
-            "acts_for": list(communes_of(request.user)),
+        }
+
+    return render(
+        request,
+        "communes/map.html",
+        {
+            **lazy_context(
+                build, ["filter", "filtered", "totals", "conventions", "actions_map", "travelled"]
+            ),
+            "query": known_query(request.GET, MapFilter.base_filters),
+            "fragment_areas": ",".join(AREAS),
+            "acts_for": request.user.is_authenticated and communes_of(request.user).exists(),
         },
     )
 
@@ -73,11 +91,20 @@ def network_map(request):
 @require_safe
 @anonymous_page_cache(60, filterset=ActionFilter, areas=AREAS)
 def action_list(request):
-    action_filter = ActionFilter(
-        request.GET or None, queryset=CommuneAction.objects.published().for_listing()
-    )
-    page, query = paginate(request, action_filter.qs)
-    context = {"filter": action_filter, "page": page, "actions": page.object_list, "query": query}
+    # The same for everyone: one public fragment per filters and page, built only on a miss.
+    def build():
+        action_filter = ActionFilter(
+            request.GET or None, queryset=CommuneAction.objects.published().for_listing()
+        )
+        page, _ = paginate(request, action_filter.qs)
+        return {"filter": action_filter, "page": page, "actions": page.object_list}
+
+    context = {
+        **lazy_context(build, ["filter", "page", "actions"]),
+        "query": known_query(request.GET, ActionFilter.base_filters),
+        "page_number": request.GET.get("page", ""),
+        "fragment_areas": ",".join(AREAS),
+    }
     template = (
         "communes/includes/_action_results.html" if wants_fragment(request) else "communes/action_list.html"
     )
@@ -124,17 +151,28 @@ def _commune_public(request, slug) -> dict:
 def commune_detail(request, slug):
     # Every area, as the page cache: the blocks of other apps are part of it (docs/conventions.md).
     # An unknown slug is a 404 raised while building, never cached.
-    context = public_context(f"communes:commune:{slug}", lambda: _commune_public(request, slug))
-    commune = context["commune"]
+    # The commune alone is read on every render (title, buttons); the rest, larger, only when
+    # the page's public fragments miss.
+    commune = public_context(f"communes:commune:{slug}:head", lambda: get_object_or_404(Commune, slug=slug))
+    context = SimpleLazyObject(
+        lambda: public_context(f"communes:commune:{slug}", lambda: _commune_public(request, slug))
+    )
     return render(
         request,
         "communes/commune_detail.html",
         {
-            **context,
-            "sections": [
-                (section.title, render_to_string(section.template, section.context))
-                for section in context["section_list"]
-            ],
+            **{
+                name: SimpleLazyObject(partial(operator.getitem, context, name))
+                for name in ("convention", "referents", "actions", "events", "comparison")
+            },
+            "commune": commune,
+            # Rendered only when the page's public fragment misses.
+            "sections": SimpleLazyObject(
+                lambda: [
+                    (section.title, render_to_string(section.template, section.context))
+                    for section in context["section_list"]
+                ]
+            ),
             "acts_for_commune": request.user.is_authenticated
             and communes_of(request.user).filter(pk=commune.pk).exists(),
         },

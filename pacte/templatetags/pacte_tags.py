@@ -1,10 +1,13 @@
+import contextlib
 import datetime
 import hashlib
 
 from django import template
 from django.core.cache import cache
+from django.template import loader
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.safestring import mark_safe
 
 from ..cache import content_version
@@ -65,6 +68,10 @@ def fr_plural(value, suffixes="s"):
     "singular,plural", like pluralize's. A list or other sized value counts its items.
     """
     singular, _, plural = suffixes.rpartition(",")
+    if isinstance(value, LazyObject):  # a count of pacte.cache.lazy_context: its value
+        if value._wrapped is empty:
+            value._setup()
+        value = value._wrapped
     if hasattr(value, "__len__") and not isinstance(value, str):
         value = len(value)
     try:
@@ -89,10 +96,13 @@ class PublicFragmentNode(template.Node):
     def render(self, context):
         from ..cache import public_context
 
+        name = self.name.resolve(context)
+        if not name:  # a visitor who sees more than everyone (staff): rendered, never shared
+            return self.nodelist.render(context)
         areas = [area for area in str(self.areas.resolve(context) or "").split(",") if area]
         vary = repr([value.resolve(context) for value in self.vary])
         digest = hashlib.sha256(vary.encode()).hexdigest()[:32]
-        name = f"fragment:{self.name.resolve(context)}:{digest}"
+        name = f"fragment:{name}:{digest}"
         return mark_safe(public_context(name, lambda: self.nodelist.render(context), areas=areas or None))
 
 
@@ -104,7 +114,9 @@ def public_fragment(parser, token):
     the versions and the HTML in one round trip). For the parts of a page that are the same for
     everyone, such as lists of cards: never anything personal inside (the person's name or links,
     a form with its CSRF token, messages), since the first visitor's render is everyone's.
-    What the block shows must come from the areas named, or from the values it varies on."""
+    What the block shows must come from the areas named, or from the values it varies on. A name
+    that resolves to nothing (`shared_name` empty for staff, who see drafts) renders the block
+    without the cache."""
     bits = token.split_contents()
     if len(bits) < 3:
         raise template.TemplateSyntaxError('public_fragment : un nom et des zones ("" pour toutes).')
@@ -112,3 +124,50 @@ def public_fragment(parser, token):
     parser.delete_first_token()
     name, areas, *vary = (parser.compile_filter(bit) for bit in bits[1:])
     return PublicFragmentNode(nodelist, name, areas, vary)
+
+
+# The event card's HTML, by what it shows: a registration changes one card's places left, so
+# only that card is rendered again (docs/conventions.md, Performance).
+EVENT_CARD_KEY_PREFIX = "pacte:event-card:"
+EVENT_CARD_TIMEOUT = 300
+
+
+def _event_card_key(event) -> str:
+    shown = (
+        event.pk,
+        event.slug,
+        event.action,
+        event.title,
+        event.starts_at.isoformat(),
+        event.commune.name if event.commune_id else None,
+        event.summary,
+        tuple(theme.name for theme in event.themes.all()),
+        event.capacity,
+        event.seats_taken,
+        event.registration_required,
+        event.audience,
+    )
+    return EVENT_CARD_KEY_PREFIX + hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+
+
+@register.simple_tag
+def event_cards(events):
+    """The cards of `events` (components/event_card.html), each cached under a digest of what it
+    shows, all read in one cache round trip: only the cards whose event changed are rendered.
+    Content-addressed, so never stale and never personal (the card shows nothing of the visitor)."""
+    events = list(events)
+    keys = [_event_card_key(event) for event in events]
+    try:
+        found = cache.get_many(keys)
+    except Exception:  # noqa: BLE001 — without the cache the cards are still rendered
+        found = {}
+    missing = {}
+    template = None
+    for event, key in zip(events, keys, strict=True):
+        if key not in found:
+            template = template or loader.get_template("components/event_card.html")
+            found[key] = missing[key] = template.render({"event": event})
+    if missing:
+        with contextlib.suppress(Exception):  # the next request renders them again
+            cache.set_many(missing, EVENT_CARD_TIMEOUT)
+    return mark_safe("".join(found[key] for key in keys))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from ..cache import anonymous_page_cache
+from ..cache import anonymous_page_cache, lazy_context
 from ..filters import EventFilter, commune_switch, with_home_commune
 from ..forms import AttendanceForm
 from ..htmx import wants_fragment
@@ -49,23 +49,35 @@ def subscription_url(event_filter) -> str:
 @require_safe
 @anonymous_page_cache(60, filterset=EventFilter, areas=["agenda"])
 def event_list(request):
+    # The list is one public fragment per filters and page (the same for everyone: published
+    # events only), built only on a miss; its cards are cached one by one (`event_cards`), so
+    # after a registration only that event's card is rendered again (docs/conventions.md).
     data, home_applied = with_home_commune(request)
-    event_filter = _agenda_filter(data)
-    paginator = Paginator(event_filter.qs, settings.PACTE_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    query = data.copy()
-    # Only the filters go on to the pagination links (and key the cached cards): an unknown
+    # Only the filters go on to the pagination links (and key the cached list): an unknown
     # parameter changes nothing on the page.
+    query = data.copy()
     for name in list(query):
         if name not in EventFilter.base_filters:
             query.pop(name)
+
+    def build():
+        event_filter = _agenda_filter(data)
+        page = Paginator(event_filter.qs, settings.PACTE_PAGE_SIZE).get_page(request.GET.get("page"))
+        return {
+            "filter": event_filter,
+            "page": page,
+            "events": page.object_list,
+            "commune_switch": commune_switch(event_filter, query, home_applied),
+            "subscription_url": subscription_url(event_filter),
+        }
+
     context = {
-        "filter": event_filter,
-        "page": page,
-        "events": page.object_list,
+        **lazy_context(build, ["filter", "page", "events", "commune_switch", "subscription_url"]),
         "query": query.urlencode(),
-        "commune_switch": commune_switch(event_filter, query, home_applied),
-        "subscription_url": subscription_url(event_filter),
+        "page_number": request.GET.get("page", ""),
+        "home_applied": home_applied,
+        # The filters' "clear" link depends on whether the person has a home commune.
+        "has_home": bool(request.user.is_authenticated and request.user.home_commune_id),
     }
     template = "pacte/includes/_event_results.html" if wants_fragment(request) else "pacte/agenda_list.html"
     return render(request, template, context)

@@ -9,7 +9,7 @@ to (`action_service`), without losing anything they typed.
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 
 from ..services.errors import RefusedError
 
@@ -21,6 +21,17 @@ def paginate(request, queryset, per_page: int | None = None):
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
+
+
+def known_query(data, names) -> str:
+    """The query string of `data`'s (request.GET) parameters `names` only, in that order, the page number left out:
+    for pagination links and as the key of a cached fragment, so an unknown parameter neither
+    travels from page to page nor makes a fragment of its own."""
+    query = QueryDict(mutable=True)
+    for name in names:
+        if name != "page" and name in data:
+            query.setlist(name, data.getlist(name))
+    return query.urlencode()
 
 
 def int_or_404(value) -> int:

@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import portal
@@ -39,11 +40,15 @@ from ..services.organisations import (
 PUBLIC_EVENTS = 10
 
 
-def _organisation_public(request, slug) -> dict:
-    """What an organisation's page shows everyone, the apps' blocks included (public hooks)."""
-    organisation = get_object_or_404(
+def _organisation(slug) -> Organisation:
+    return get_object_or_404(
         Organisation.objects.active().select_related("commune").prefetch_related("themes"), slug=slug
     )
+
+
+def _organisation_public(request, slug) -> dict:
+    """What an organisation's page shows everyone, the apps' blocks included (public hooks)."""
+    organisation = _organisation(slug)
     return {
         "organisation": organisation,
         "events": list(
@@ -59,8 +64,12 @@ def _organisation_public(request, slug) -> dict:
 def organisation_detail(request, slug):
     # Every area, as the page cache: the apps' blocks are part of the page (docs/conventions.md).
     # An unknown slug is a 404 raised while building, never cached.
-    public = public_context(f"organisation:{slug}", lambda: _organisation_public(request, slug))
-    organisation = public["organisation"]
+    # The organisation alone is read on every render (title, buttons); the rest, larger, only
+    # when the page's public fragment misses.
+    organisation = public_context(f"organisation:{slug}:head", lambda: _organisation(slug))
+    public = SimpleLazyObject(
+        lambda: public_context(f"organisation:{slug}", lambda: _organisation_public(request, slug))
+    )
     can_manage = request.user.is_authenticated and (
         Organisation.objects.editable_by(request.user).filter(pk=organisation.pk).exists()
     )
@@ -69,16 +78,19 @@ def organisation_detail(request, slug):
         "pacte/organisation/detail.html",
         {
             "organisation": organisation,
-            "events": public["events"],
-            "sections": [
-                {
-                    "title": section.title,
-                    "html": render_to_string(
-                        section.template, {"organisation": organisation, **section.context}
-                    ),
-                }
-                for section in public["section_list"]
-            ],
+            "events": SimpleLazyObject(lambda: public["events"]),
+            # Rendered only when the page's public fragment misses.
+            "sections": SimpleLazyObject(
+                lambda: [
+                    {
+                        "title": section.title,
+                        "html": render_to_string(
+                            section.template, {"organisation": organisation, **section.context}
+                        ),
+                    }
+                    for section in public["section_list"]
+                ]
+            ),
             "can_manage": can_manage,
         },
     )
