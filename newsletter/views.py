@@ -264,6 +264,16 @@ def sheet_list(request):
     return render(request, template, context)
 
 
+def _published_sheet(slug) -> ExperienceSheet | None:
+    return (
+        ExperienceSheet.objects.published()
+        .select_related("commune")
+        .prefetch_related("themes")
+        .filter(slug=slug)
+        .first()
+    )
+
+
 def _sheet_for(request, slug) -> ExperienceSheet:
     sheets = (
         ExperienceSheet.objects.visible_to(request.user).select_related("commune").prefetch_related("themes")
@@ -275,7 +285,11 @@ def _sheet_for(request, slug) -> ExperienceSheet:
 @require_safe
 @anonymous_page_cache(3600, areas=AREAS)
 def sheet_detail(request, slug):
-    sheet = _sheet_for(request, slug)
+    # A published sheet is the same for everyone: read from the public context (no query); a
+    # draft only by the editors who may see it, an unknown slug is their 404.
+    sheet = public_context(f"newsletter:sheet:{slug}", lambda: _published_sheet(slug), areas=AREAS)
+    if sheet is None:
+        sheet = _sheet_for(request, slug)
     return render(request, "newsletter/sheet_detail.html", {"sheet": sheet, "co_funding": CO_FUNDING})
 
 

@@ -246,3 +246,15 @@ def test_fr_plural_reads_a_lazy_count():
 
     assert fr_plural(SimpleLazyObject(lambda: 2)) == "s"
     assert fr_plural(SimpleLazyObject(lambda: 1)) == ""
+
+
+def test_sheet_page_read_from_the_public_context_follows_a_change(client):
+    from newsletter.services.sheets import sheet_return_to_draft
+    from tests.newsletter.factories import SheetFactory, editor
+
+    sheet = SheetFactory(title="Fiche du mois")
+    url = f"/lettre/fiches/{sheet.slug}/"
+    assert "Fiche du mois" in _text(client, url)
+    assert _queries(client, url) == 0
+    sheet_return_to_draft(sheet=sheet, by=editor(), reason="À reprendre.")
+    assert client.get(url).status_code == 404
