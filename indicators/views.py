@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
@@ -15,6 +15,7 @@ from .charts import bar_chart, line_chart
 from .exports import csv_response, xlsx_response
 from .forms import DashboardFilters
 from .public import open_data_metrics_csv, open_data_people_csv, public_figures
+from .surveys.results import dashboard_summary
 
 PEOPLE = ("personne", "personnes")
 AREAS = ["indicators"]
@@ -69,7 +70,6 @@ def dashboard(request):
         }
         for slug in tables
     }
-    surveys_url = _surveys_url()
     action_label = Action(selection.action).label if selection.action else "toutes les actions"
     charts = {
         "actions": bar_chart(
@@ -102,19 +102,9 @@ def dashboard(request):
             "charts": charts,
             "communes_map": communes_map,
             "exports": exports,
-            "surveys_url": surveys_url,
+            "surveys": dashboard_summary(selection.action),
         },
     )
-
-
-def _surveys_url() -> str:
-    """The survey results (indicators/surveys, built alongside): linked once their page exists."""
-    url = reverse("indicators:public") + "enquetes/"
-    try:
-        resolve(url)
-    except Resolver404:
-        return ""
-    return url
 
 
 @require_safe

@@ -7,7 +7,7 @@ Each function runs a fixed number of aggregate queries, whatever the number of a
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from ..charts import bar_chart
 from .forms import SCALE_CHOICES, YES_NO_CHOICES
@@ -170,3 +170,46 @@ def free_answers(survey: Survey, *, allowed, question=None, commune=None, search
     if search:
         answers = answers.filter(text__icontains=search)
     return answers, before_search
+
+
+@dataclass
+class SurveySummary:
+    """One line of the dashboard's questionnaire table."""
+
+    survey: Survey
+    shown: bool  # enough answers to show the mean
+    mean: float | None  # mean of the scale answers (1–5), None when hidden or without scale
+
+    @property
+    def rate(self) -> int | None:
+        invited = self.survey.invitation_count
+        return round(100 * self.survey.used_count / invited) if invited else None
+
+
+def dashboard_summary(action: str | None = None, limit: int = 8) -> list[SurveySummary]:
+    """The latest questionnaires (of one action, or all) with their answers, response rate and the
+    mean of their scale questions, under the same threshold as the results: two queries."""
+    surveys = Survey.objects.for_listing()
+    if action:
+        surveys = surveys.filter(action=action)
+    surveys = list(surveys[:limit])
+    scale = (
+        Answer.objects.filter(
+            question__survey__in=[survey.pk for survey in surveys],
+            question__kind=QuestionKind.SCALE,
+            number__isnull=False,
+        )
+        .values("question__survey")
+        .annotate(total=Sum("number"), answers=Count("pk"))
+        .order_by()
+    )
+    by_survey = {row["question__survey"]: row for row in scale}
+    summaries = []
+    for survey in surveys:
+        row = by_survey.get(survey.pk)
+        shown = survey.response_count >= survey.min_answers
+        mean = None
+        if shown and row and row["answers"] >= survey.min_answers:
+            mean = round(row["total"] / row["answers"], 1)
+        summaries.append(SurveySummary(survey, shown, mean))
+    return summaries

@@ -227,3 +227,23 @@ def test_the_public_page_reads_a_constant_number_of_queries(client, no_page_cach
     with CaptureQueriesContext(connection) as many:
         client.get("/indicateurs/")
     assert len(many) == len(few) <= 5
+
+
+def test_the_dashboard_sums_up_the_questionnaires_under_their_threshold(client):
+    from tests.indicators.surveys.conftest import answer_n, make_survey
+
+    user = reader()
+    enough = make_survey(event=past_event(months_ago(0), []), title="Atelier compost", by=user, min_answers=3)
+    answer_n(enough, 3, scale=4)
+    answer_n(enough, 1, scale=1)
+    few = make_survey(event=past_event(months_ago(0), []), title="Balade nature", by=user, min_answers=5)
+    answer_n(few, 2, scale=5)
+    client.force_login(user)
+
+    page = client.get(DASHBOARD).content.decode()
+
+    assert "Atelier compost" in page and "Balade nature" in page
+    # (4 + 4 + 4 + 1) / 4 answers to the scale question; nothing of the questionnaire under 5.
+    assert "3,2" in page
+    assert "Moins de 5 réponses : non affichée" in page
+    assert "5,0" not in page
