@@ -3,22 +3,26 @@ public; network-only files, copies and their holders, the calendar, loans and re
 members of labelled associations and staff (`..access`). Every object comes through a queryset
 scoped to the person, so another organisation's object is a 404."""
 
+import hashlib
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from pacte.cache import anonymous_page_cache
-from pacte.enums import MembershipRole
+from pacte.cache import anonymous_page_cache, public_context
 from pacte.htmx import wants_fragment
-from pacte.models import Membership, Organisation
+from pacte.models import Organisation
+from pacte.models.organisations import referent_q
 from pacte.permissions import acts_as_staff
-from pacte.views.helpers import action_service, form_service, int_or_404, paginate
+from pacte.views.helpers import action_service, form_service, int_or_404
 
-from ..access import in_network, labelled_organisations, network_organisations, referent_organisations
+from ..access import in_network_request, network_roles, referent_organisations
 from . import calendar as month
 from . import ical, services
 from .enums import BLOCKING_STATUSES, LoanStatus
@@ -31,7 +35,7 @@ T = "associations/reseau/tools/"
 
 
 def _network_or_404(request):
-    if not in_network(request.user):
+    if not in_network_request(request):
         raise Http404("Réservé au réseau Relais COP21.")
 
 
@@ -42,18 +46,64 @@ def _network_or_404(request):
 @require_safe
 @anonymous_page_cache(60, filterset=ToolFilter, areas=AREAS)
 def catalogue(request):
-    tools = Tool.objects.visible_to(request.user).offered().for_listing().order_by("title", "id")
-    tool_filter = ToolFilter(request.GET or None, queryset=tools)
-    page, query = paginate(request, tool_filter.qs)
-    context = {"filter": tool_filter, "page": page, "tools": page.object_list, "query": query}
+    tool_filter = ToolFilter(request.GET or None, queryset=_catalogue_queryset())
+    # Only the filters and the page number key the cached results: an unknown parameter changes
+    # nothing on the page.
+    params = request.GET.copy()
+    for name in list(params):
+        if name not in ToolFilter.base_filters and name != "page":
+            params.pop(name)
+    results = public_context(
+        "reseau_tools:catalogue:" + hashlib.sha256(params.urlencode().encode()).hexdigest(),
+        lambda: _catalogue_results(request.GET),
+        areas=AREAS,
+    )
+    # A page over the cached count and rows: the pagination links need nothing else.
+    page = Page(
+        results["tools"], results["number"], Paginator(range(results["count"]), settings.PACTE_PAGE_SIZE)
+    )
+    params.pop("page", None)
+    context = {"filter": tool_filter, "page": page, "tools": page.object_list, "query": params.urlencode()}
     if wants_fragment(request):
         return render(request, T + "includes/_results.html", context)
     user = request.user
-    context["can_add"] = user.is_authenticated and (
-        acts_as_staff(user) or referent_organisations(user).exists()
-    )
-    context["in_network"] = in_network(user)
+    roles = network_roles(request)
+    staff = user.is_authenticated and acts_as_staff(user)
+    context["can_add"] = staff or bool(roles.referent_ids)
+    context["in_network"] = staff or bool(roles.roles)
     return render(request, T + "catalogue.html", context)
+
+
+def _catalogue_queryset():
+    # The catalogue lists the tools on offer, the same for everyone: a withdrawn tool only shows
+    # on its own page (to its owner's référents and staff), so the results are shared.
+    return Tool.objects.offered().for_listing().order_by("title", "id")
+
+
+def _catalogue_results(data) -> dict:
+    tool_filter = ToolFilter(data or None, queryset=_catalogue_queryset())
+    page = Paginator(tool_filter.qs, settings.PACTE_PAGE_SIZE).get_page(data.get("page"))
+    return {"tools": list(page.object_list), "number": page.number, "count": page.paginator.count}
+
+
+def _tool_data(pk) -> Tool:
+    """A tool with what its page and its edit page show, the same for everyone who may see them
+    (owner, themes, photos, every file and copy), cached under the content version. The views
+    check who may see it and pick the files and copies the person may see; an unknown tool is a
+    404 raised here, never cached."""
+
+    def build():
+        return get_object_or_404(
+            Tool.objects.select_related("owner", "owner__commune").prefetch_related(
+                "themes",
+                "photos",
+                Prefetch("files", queryset=ToolFile.objects.order_by("title", "id")),
+                Prefetch("copies", queryset=ToolCopy.objects.select_related("holder")),
+            ),
+            pk=pk,
+        )
+
+    return public_context(f"reseau_tools:tool:{pk}", build, areas=AREAS)
 
 
 @login_not_required
@@ -62,25 +112,19 @@ def catalogue(request):
 def tool_detail(request, pk):
     user = request.user
     staff = user.is_authenticated and acts_as_staff(user)
-    # The person's labelled associations and roles in one query: it answers "in the network?",
-    # "may borrow?" and "may edit?" below.
-    roles = _network_roles(user)
-    network = staff or bool(roles)
-    files = ToolFile.objects.all() if network else ToolFile.objects.filter(is_public=True)
-    queryset = (
-        Tool.objects.visible_to(user)
-        .select_related("owner", "owner__commune")
-        .prefetch_related("themes", "photos", Prefetch("files", queryset=files.order_by("title", "id")))
-    )
+    # The person's labelled associations and roles (one query per request) answer "in the
+    # network?", "may borrow?" and "may edit?"; the tool itself comes from the shared cache.
+    roles = network_roles(request)
+    referent_of = roles.referent_ids
+    network = staff or bool(roles.roles)
+    tool = _tool_data(pk)
+    # As Tool.objects.visible_to: a withdrawn tool is its owner's référents' and staff's only.
+    if tool.is_withdrawn and not (staff or tool.owner_id in referent_of):
+        raise Http404("Outil introuvable.")
+    files = [document for document in tool.files.all() if network or document.is_public]
+    context = {"tool": tool, "files": files, "in_network": network}
     if network:
-        queryset = queryset.prefetch_related(
-            Prefetch("copies", queryset=ToolCopy.objects.filter(is_active=True).select_related("holder"))
-        )
-    tool = get_object_or_404(queryset, pk=pk)
-    referent_of = {pk for pk, role in roles.items() if role == MembershipRole.REFERENT}
-    context = {"tool": tool, "in_network": network}
-    if network:
-        context["copies"] = list(tool.copies.all())
+        context["copies"] = [copy for copy in tool.copies.all() if copy.is_active]
         context["loans"] = list(
             Loan.objects.filter(
                 copy__tool=tool, status__in=BLOCKING_STATUSES, end_on__gte=timezone.localdate()
@@ -93,18 +137,6 @@ def tool_detail(request, pk):
         )
     context["can_edit"] = staff or (tool.owner_id is not None and tool.owner_id in referent_of)
     return render(request, T + "detail.html", context)
-
-
-def _network_roles(user) -> dict[int, str]:
-    """{organisation id: role} of the person's labelled associations (référent wins)."""
-    if not user.is_authenticated:
-        return {}
-    roles: dict[int, str] = {}
-    memberships = Membership.objects.filter(user=user, organisation__in=labelled_organisations())
-    for organisation_id, role in memberships.values_list("organisation_id", "role"):
-        if roles.get(organisation_id) != MembershipRole.REFERENT:
-            roles[organisation_id] = role
-    return roles
 
 
 @login_not_required
@@ -191,11 +223,8 @@ def tool_edit(request, pk):
 
 
 def _edit_page(request, tool, *, form=None, file_form=None, copy_form=None, status=200):
-    tool = (
-        Tool.objects.select_related("owner")
-        .prefetch_related("photos", "files", "copies__holder")
-        .get(pk=tool.pk)
-    )
+    # The editor was checked by `_editable`; what the page lists comes from the shared cache.
+    tool = _tool_data(tool.pk)
     context = {
         "tool": tool,
         "form": form or ToolForm(instance=tool, user=request.user),
@@ -322,25 +351,38 @@ def loans(request):
     _network_or_404(request)
     user = request.user
     staff = acts_as_staff(user)
+    roles = network_roles(request)
+    mine, referent_of = roles.network_ids, roles.referent_ids
     live = [LoanStatus.REQUESTED, LoanStatus.ACCEPTED, LoanStatus.OUT]
     visible = Loan.objects.visible_to(user).for_listing()
-    mine = network_organisations(user)
-    context = {
-        "to_decide": list(
+    # What the person's associations borrow and lend, in one query split here.
+    ours = (
+        list(visible.filter(Q(borrower_id__in=mine) | Q(copy__tool__owner_id__in=mine), status__in=live))
+        if mine
+        else []
+    )
+    if staff:
+        to_decide = list(
             visible.filter(pk__in=Loan.objects.decidable_by(user).values("pk"), status=LoanStatus.REQUESTED)
-        ),
-        "borrowed": list(visible.filter(borrower__in=mine, status__in=live)),
-        "lent": list(visible.filter(copy__tool__owner__in=mine, status__in=live)),
+        )
+    else:
+        # Loan.objects.decidable_by: the owner's référents.
+        to_decide = [
+            loan
+            for loan in ours
+            if loan.status == LoanStatus.REQUESTED and loan.copy.tool.owner_id in referent_of
+        ]
+    context = {
+        "to_decide": to_decide,
+        "borrowed": [loan for loan in ours if loan.borrower_id in mine],
+        "lent": [loan for loan in ours if loan.copy.tool.owner_id in mine],
         "overdue": list(visible.overdue()) if staff else [],
         "is_staff": staff,
-        "feeds": [(org, ical.feed_url(org)) for org in referent_organisations(user).order_by("name")],
+        "feeds": [(org, ical.feed_url(org)) for org in roles.referent_organisations()],
         "my_tools": list(
-            Tool.objects.editable_by(user)
-            .filter(owner__isnull=False)
-            .select_related("owner")
-            .order_by("title")
+            Tool.objects.filter(owner_id__in=referent_of).select_related("owner").order_by("title")
         )
-        if not staff
+        if not staff and referent_of
         else [],
     }
     return render(request, T + "loans.html", context)
@@ -357,24 +399,31 @@ def _visible_loan(request, pk) -> Loan:
 def loan_detail(request, pk):
     loan = _visible_loan(request, pk)
     user = request.user
-    lender = services.is_lender(loan=loan, user=user)
-    borrower = services.is_borrower(loan=loan, user=user)
+    # services.is_lender / is_borrower in one query: is the person a référent of either side?
+    sides = {loan.copy.tool.owner_id, loan.borrower_id} - {None}
+    referent_of = set(
+        Organisation.objects.filter(pk__in=sides).filter(referent_q(user)).values_list("pk", flat=True)
+    )
+    lender = acts_as_staff(user) or loan.copy.tool.owner_id in referent_of
+    borrower = loan.borrower_id in referent_of
     context = {"loan": loan, "lender": lender, "borrower": borrower, "staff": acts_as_staff(user)}
     context.update(refuse_form=RefuseForm(), return_form=ReturnForm())
     context.update(next_loans=[], handoff_form=None, receive_form=None, receive_from=None)
-    handoff = LoanHandoff.objects.filter(from_loan=loan).select_related("to_loan__borrower").first()
-    incoming = LoanHandoff.objects.filter(to_loan=loan).select_related("from_loan__borrower").first()
+    # Both hand-offs of the loan (to the next borrower, from the previous one) in one query.
+    handoffs = list(
+        LoanHandoff.objects.filter(Q(from_loan=loan) | Q(to_loan=loan))
+        .select_related("to_loan__borrower", "from_loan__borrower")
+        .order_by("pk")
+    )
+    handoff = next((h for h in handoffs if h.from_loan_id == loan.pk), None)
+    incoming = next((h for h in handoffs if h.to_loan_id == loan.pk), None)
     context["handoff"], context["incoming"] = handoff, incoming
     if loan.status == LoanStatus.OUT and (borrower or context["staff"]):
         context["next_loans"] = (
             list(services.handoff_candidates(loan)) if handoff is None else [handoff.to_loan]
         )
         context["handoff_form"] = HandoffForm()
-    if (
-        incoming is not None
-        and not incoming.receiver_at
-        and (services.is_borrower(loan=loan, user=user) or context["staff"])
-    ):
+    if incoming is not None and not incoming.receiver_at and (borrower or context["staff"]):
         context["receive_form"] = HandoffForm()
     if loan.status == LoanStatus.ACCEPTED and incoming is None and (borrower or context["staff"]):
         previous = Loan.objects.filter(
