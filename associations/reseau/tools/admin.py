@@ -2,12 +2,16 @@
 decisions as actions and an overdue filter. Nothing is written here but through the services."""
 
 from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 
 from pacte.admin_tools import ChangedByActionsOnly, ServiceModelAdmin, run_each
 
+from ...admin.common import decision_view
 from . import services
 from .enums import LoanStatus
+from .forms import RefuseForm
 from .models import Loan, LoanHandoff, Tool, ToolCopy
 
 
@@ -148,6 +152,17 @@ class OwnerFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The loan's decisions that need a form, on the admin's shared decision page (as the label's).
+LOAN_MOVES = {
+    "refuser": (
+        "Refuser la demande de prêt",
+        RefuseForm,  # the portal's form: same bounds, the reason goes to the association
+        lambda loan, data, by: services.loan_refuse(loan=loan, reason=data["reason"], by=by),
+        "La demande est refusée ; l'association reçoit le motif par e-mail.",
+    ),
+}
+
+
 @admin.register(Loan)
 class LoanAdmin(ChangedByActionsOnly, admin.ModelAdmin):
     list_display = ["copy", "borrower", "start_on", "end_on", "status", "overdue"]
@@ -161,7 +176,8 @@ class LoanAdmin(ChangedByActionsOnly, admin.ModelAdmin):
         "start_reminder_sent_at", "end_reminder_sent_at",
     ]  # fmt: skip
     readonly_fields = fields
-    actions = ["accept", "pickup", "mark_returned"]
+    actions = ["accept", "refuse", "pickup", "mark_returned"]
+    change_form_template = "admin/associations/change_form_moves.html"
 
     def has_add_permission(self, request):
         # A loan is asked by an association's référent, for its own dates and event.
@@ -184,6 +200,44 @@ class LoanAdmin(ChangedByActionsOnly, admin.ModelAdmin):
             "prêt(s) accepté(s).",
         )
 
+    @admin.action(description="Refuser la demande choisie (avec un motif)…")
+    def refuse(self, request, queryset):
+        # The reason is written for one association: one loan at a time, on its decision page.
+        loans = list(queryset[:2])
+        if len(loans) != 1:
+            self.message_user(
+                request, "Choisissez une seule demande à refuser : le motif lui est propre.", messages.WARNING
+            )
+            return None
+        return redirect("admin:associations_loan_decision", loans[0].pk, "refuser")
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/decision/<slug:move>/",
+                self.admin_site.admin_view(self.decision),
+                name="associations_loan_decision",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decision(self, request, object_id, move):
+        return decision_view(self, request, object_id, move, LOAN_MOVES)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        moves = []
+        if (
+            obj is not None
+            and obj.status in (LoanStatus.REQUESTED, LoanStatus.ACCEPTED)
+            and self.has_change_permission(request, obj)
+        ):
+            moves = [
+                (reverse("admin:associations_loan_decision", args=[obj.pk, name]), title)
+                for name, (title, *_rest) in LOAN_MOVES.items()
+            ]
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "moves": moves})
+
     @admin.action(description="Enregistrer la sortie des exemplaires")
     def pickup(self, request, queryset):
         run_each(
@@ -204,9 +258,6 @@ class LoanAdmin(ChangedByActionsOnly, admin.ModelAdmin):
                 loan=loan, condition="bon", note="Retour enregistré par l'équipe du PACTE.", by=request.user
             ),
             "retour(s) enregistré(s).",
-        )
-        self.message_user(
-            request, "Pour refuser une demande avec son motif, ouvrez le prêt sur le portail.", messages.INFO
         )
 
 

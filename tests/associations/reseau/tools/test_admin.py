@@ -106,3 +106,40 @@ def test_withdraw_action_refuses_with_live_loans(client, world, dacte):
 def test_no_deletion(client, world, dacte):
     assert client.get(reverse("admin:associations_loan_delete", args=[world.loan.pk])).status_code == 403
     assert client.get(reverse("admin:associations_tool_delete", args=[world.tool.pk])).status_code == 403
+
+
+def test_refuse_with_a_reason_through_the_decision_page(
+    client, world, dacte, mailoutbox, django_capture_on_commit_callbacks
+):
+    changelist = reverse("admin:associations_loan_changelist")
+    response = client.post(changelist, {"action": "refuse", "_selected_action": [world.loan.pk]})
+    page = reverse("admin:associations_loan_decision", args=[world.loan.pk, "refuser"])
+    assert response.status_code == 302 and response["Location"] == page
+    change = client.get(reverse("admin:associations_loan_change", args=[world.loan.pk])).content.decode()
+    assert page in change and "Refuser la demande de prêt" in change
+    assert "Motif du refus" in client.get(page).content.decode()
+    # The reason is required: the page comes back with the form.
+    assert client.post(page, {"reason": "  "}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(page, {"reason": "Le jeu part en réparation ce mois-ci."})
+    assert response.status_code == 302
+    world.loan.refresh_from_db()
+    assert world.loan.status == LoanStatus.REFUSED and world.loan.decided_by == dacte
+    assert world.loan.reason == "Le jeu part en réparation ce mois-ci."
+    assert AuditEntry.objects.filter(verb="loan.refuse", object_id=str(world.loan.pk)).exists()
+    assert any("réparation" in message.body for message in mailoutbox)
+    # A decided loan has no refusal left: the service says why on the page.
+    response = client.post(page, {"reason": "Encore ?"})
+    assert response.status_code == 200 and "ne peut plus être refusé" in response.content.decode()
+
+
+def test_refuse_action_takes_one_loan_at_a_time(client, world, dacte):
+    other = LoanFactory(copy=world.copy, borrower=world.borrower, start_on=days(30), end_on=days(31))
+    response = client.post(
+        reverse("admin:associations_loan_changelist"),
+        {"action": "refuse", "_selected_action": [world.loan.pk, other.pk]},
+        follow=True,
+    )
+    assert "Choisissez une seule demande" in response.content.decode()
+    world.loan.refresh_from_db()
+    assert world.loan.status == LoanStatus.REQUESTED
