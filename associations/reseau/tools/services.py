@@ -18,9 +18,9 @@ from django.utils import timezone
 from pacte.cache import invalidate
 from pacte.documents import sniff_document
 from pacte.emails import send_templated_email
-from pacte.enums import MembershipRole
+from pacte.enums import MembershipRole, StaffGroup
 from pacte.images import ProcessedImage
-from pacte.models import Event, Membership, Organisation
+from pacte.models import Event, Membership, Organisation, User
 from pacte.models.organisations import referent_q
 from pacte.permissions import acts_as_staff
 from pacte.ratelimit import rate_limit
@@ -290,6 +290,17 @@ def _notify(loan: Loan, template: str, *, to_lender=False, to_borrower=False, **
         send_templated_email(to=recipients, template=template, context={"loan": loan, **context})
 
 
+def _dacte_emails() -> list[str]:
+    """The DACTE administration's active staff with an e-mail: they decide on the Métropole's tools."""
+    return sorted(
+        set(
+            User.objects.filter(is_active=True, is_staff=True, groups__name=StaffGroup.DACTE_ADMIN)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+
+
 def _audit(loan: Loan, verb: str, by, previous: str, reason: str = "", data=None) -> None:
     audit_log(
         target=loan, verb=verb, by=by, from_state=previous, to_state=loan.status, reason=reason, data=data
@@ -352,6 +363,11 @@ def loan_request(
     loan.save()
     _audit(loan, "loan.request", by, "")
     _notify(loan, "reseau_loan_requested", to_lender=True)
+    if copy.tool.owner_id is None:
+        # The Métropole's tools have no référent to tell: the DACTE decides on them.
+        send_templated_email(
+            to=_dacte_emails(), template="reseau_loan_requested_dacte", context={"loan": loan}
+        )
     return loan
 
 

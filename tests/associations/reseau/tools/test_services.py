@@ -9,10 +9,11 @@ from django.utils import timezone
 from associations.reseau.tools import services
 from associations.reseau.tools.enums import CopyCondition, LoanStatus, ToolKind
 from associations.reseau.tools.models import Loan, LoanHandoff, Tool
+from pacte.enums import StaffGroup
 from pacte.models import AuditEntry
 from pacte.services.errors import RefusedError
-from tests.associations.factories import referent
-from tests.factories import EventFactory
+from tests.associations.factories import instructor, referent
+from tests.factories import EventFactory, UserFactory
 
 from .factories import LoanFactory, ToolCopyFactory, days, pdf
 
@@ -142,6 +143,42 @@ def test_request_tells_the_lender(world, django_capture_on_commit_callbacks):
     assert [m.to for m in mail.outbox] == [[lender.email]]
     assert "Vélo Partage" in mail.outbox[0].subject
     assert verbs(loan) == ["loan.request"]
+
+
+def test_request_for_a_metropole_tool_tells_the_dacte(world, django_capture_on_commit_callbacks):
+    dacte = instructor(StaffGroup.DACTE_ADMIN)
+    no_address = instructor(StaffGroup.DACTE_ADMIN)
+    no_address.email = ""
+    no_address.save()
+    other_group = instructor(StaffGroup.SUBSIDY)
+    former = instructor(StaffGroup.DACTE_ADMIN)
+    former.is_active = False
+    former.save()
+    citizen_in_group = UserFactory()
+    citizen_in_group.groups.add(dacte.groups.get())
+    with django_capture_on_commit_callbacks(execute=True):
+        loan = request(world, copy=world.metropole_tool.copies.get(), message="Pour la fête du quartier")
+    sent = [message for message in mail.outbox if "outil de la Métropole" in message.subject]
+    assert len(sent) == 1
+    recipients = set(sent[0].to)
+    assert dacte.email in recipients
+    assert not recipients & {other_group.email, former.email, citizen_in_group.email, ""}
+    assert "Vélo Partage" in sent[0].subject and "Exposition La Seine" in sent[0].body
+    assert loan.get_absolute_url() in sent[0].body
+
+
+def test_request_for_an_association_tool_does_not_tell_the_dacte(world, django_capture_on_commit_callbacks):
+    instructor(StaffGroup.DACTE_ADMIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        request(world)
+    assert not [message for message in mail.outbox if "outil de la Métropole" in message.subject]
+
+
+def test_nothing_is_sent_before_commit(world, django_capture_on_commit_callbacks):
+    instructor(StaffGroup.DACTE_ADMIN)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        request(world, copy=world.metropole_tool.copies.get())
+    assert mail.outbox == [] and callbacks
 
 
 @pytest.mark.parametrize("role", ["member", "unlabelled_referent", "citizen", "staff"])
