@@ -3,6 +3,7 @@ answers."""
 
 from django import forms
 
+from pacte.cache import public_context
 from pacte.models import Commune
 
 from .models import MAX_TEXT_ANSWER, QuestionKind
@@ -59,17 +60,22 @@ class AnswerForm(forms.Form):
 
 class FreeAnswerFilter(forms.Form):
     question = forms.TypedChoiceField(label="Question", coerce=int, required=False, empty_value=None)
-    commune = forms.ModelChoiceField(
-        label="Commune de l'événement",
-        queryset=Commune.objects.order_by("name"),
-        required=False,
-        to_field_name="slug",
-        empty_label="Toutes",
-    )
+    # The communes' slugs and names from the shared cache (they change with the communes area):
+    # the page reads no commune list.
+    commune = forms.ChoiceField(label="Commune de l'événement", required=False)
     q = forms.CharField(label="Rechercher dans les réponses", required=False, max_length=100)
 
     def __init__(self, *args, questions, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["commune"].choices = [("", "Toutes"), *_commune_choices()]
         self.fields["question"].choices = [("", "Toutes les questions libres")] + [
             (question.pk, question.label) for question in questions
         ]
+
+
+def _commune_choices() -> list[tuple[str, str]]:
+    return public_context(
+        "surveys:commune_choices",
+        lambda: list(Commune.objects.order_by("name").values_list("slug", "name")),
+        areas=("communes",),
+    )

@@ -2,12 +2,14 @@
 a whole questionnaire) with fewer answers than `min_answers` has no figure at all, so no page,
 chart, table or export can show one.
 
-Each function runs a fixed number of aggregate queries, whatever the number of answers.
+Each function runs a fixed number of aggregate queries, whatever the number of answers: the
+counts of a questionnaire (and of its first questionnaire, for a follow-up) come in one query, a
+UNION of the aggregates (`_tallies`).
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import CharField, Count, IntegerField, Q, Sum, Value
 
 from ..charts import bar_chart
 from .forms import SCALE_CHOICES, YES_NO_CHOICES
@@ -47,26 +49,41 @@ def options(question: Question) -> list[tuple[str, str]]:
     return [(choice, choice) for choice in question.choice_list]
 
 
-def _counts(question_ids) -> tuple[dict, dict]:
-    """({question id: {value: count}}, {question id: people who answered})."""
-    per_value: dict[int, dict[str, int]] = {}
-    for row in (
-        Answer.objects.filter(question_id__in=question_ids)
-        .exclude(number__isnull=True, choice="")
-        .values("question_id", "number", "choice")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        value = row["choice"] if row["number"] is None else str(row["number"])
-        per_value.setdefault(row["question_id"], {})[value] = row["n"]
-    answered = dict(
-        Answer.objects.filter(question_id__in=question_ids)
-        .values("question_id")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by()
-        .values_list("question_id", "n")
-    )
-    return per_value, answered
+def _tallies(parts: dict[str, object]) -> dict[str, tuple[dict, dict]]:
+    """For each named set of answers: ({question id: {value: count}}, {question id: people who
+    answered}), all in one query (a UNION ALL of the aggregates, tagged by set and kind)."""
+    queries = []
+    for name, answers in parts.items():
+        queries.append(
+            answers.exclude(number__isnull=True, choice="")
+            .values("question_id", "number", "choice")
+            .annotate(n=Count("id"))
+            .annotate(tag=Value(f"{name}:value", output_field=CharField()))
+            .values_list("tag", "question_id", "number", "choice", "n")
+            .order_by()
+        )
+        queries.append(
+            answers.values("question_id")
+            .annotate(n=Count("response_id", distinct=True))
+            .annotate(
+                tag=Value(f"{name}:people", output_field=CharField()),
+                no_number=Value(None, output_field=IntegerField()),
+                no_choice=Value("", output_field=CharField()),
+            )
+            .values_list("tag", "question_id", "no_number", "no_choice", "n")
+            .order_by()
+        )
+    tallies = {name: ({}, {}) for name in parts}
+    first, *rest = queries
+    for tag, question_id, number, choice, n in first.union(*rest, all=True):
+        name, kind = tag.rsplit(":", 1)
+        per_value, people = tallies[name]
+        if kind == "people":
+            people[question_id] = n
+        else:
+            value = choice if number is None else str(number)
+            per_value.setdefault(question_id, {})[value] = n
+    return tallies
 
 
 def _mean(question: Question, counts: dict[str, int]) -> float | None:
@@ -82,8 +99,13 @@ def survey_results(survey: Survey, response_count: int) -> list[QuestionResult]:
     """Per question results; nothing shown when the questionnaire or the question is below its
     threshold."""
     questions = list(survey.questions.all())
-    per_value, answered = _counts([q.pk for q in questions])
     survey_shown = response_count >= survey.min_answers
+    parts = {"self": Answer.objects.filter(question_id__in=[q.pk for q in questions])}
+    comparing = bool(survey.follow_up_of_id and survey_shown)
+    if comparing:
+        parts.update(_comparison_parts(survey, questions))
+    tallies = _tallies(parts)
+    per_value, answered = tallies["self"]
     results = []
     for question in questions:
         n = answered.get(question.pk, 0)
@@ -94,42 +116,39 @@ def survey_results(survey: Survey, response_count: int) -> list[QuestionResult]:
             result.rows = [(label, counts.get(value, 0)) for value, label in options(question)]
             result.mean = _mean(question, counts)
         results.append(result)
-    if survey.follow_up_of_id and survey_shown:
-        _compare(survey, results)
+    if comparing and "before" in tallies:
+        _compare(survey, results, tallies)
     return results
 
 
-def _compare(survey: Survey, results: list[QuestionResult]) -> None:
-    """Before (the first questionnaire) and after (this follow-up), per question. When the
+def _compared_sources(questions) -> dict[int, Question]:
+    return {q.source_id: q for q in questions if q.source_id and q.kind != QuestionKind.TEXT}
+
+
+def _comparison_parts(survey: Survey, questions) -> dict:
+    """The answers compared before (the first questionnaire) and after (this follow-up). When the
     answers name their people, only the people who answered both are compared."""
-    first = survey.follow_up_of
-    matched = not survey.is_anonymous and not first.is_anonymous
-    sources = {r.question.source_id: r for r in results if r.question.source_id and r.question.kind != "text"}
+    sources = _compared_sources(questions)
     if not sources:
-        return
-    after_answers = Answer.objects.filter(question__in=[r.question for r in sources.values()])
+        return {}
+    first = survey.follow_up_of
+    after_answers = Answer.objects.filter(question_id__in=[q.pk for q in sources.values()])
     before_answers = Answer.objects.filter(question_id__in=sources)
-    if matched:
+    if not survey.is_anonymous and not first.is_anonymous:
         people = Response.objects.filter(survey=survey, user__isnull=False).values("user_id")
         both = Response.objects.filter(survey=first, user__in=people).values("user_id")
         after_answers = after_answers.filter(response__user__in=both)
         before_answers = before_answers.filter(response__user__in=both)
+    return {"before": before_answers, "after": after_answers}
 
-    def tally(answers):
-        table, people = {}, {}
-        for row in (
-            answers.values("question_id", "number", "choice")
-            .annotate(n=Count("id"), p=Count("response_id"))
-            .order_by()
-        ):
-            value = row["choice"] if row["number"] is None else str(row["number"])
-            table.setdefault(row["question_id"], {})[value] = row["n"]
-        for row in answers.values("question_id").annotate(p=Count("response_id", distinct=True)).order_by():
-            people[row["question_id"]] = row["p"]
-        return table, people
 
-    before, before_people = tally(before_answers)
-    after, after_people = tally(after_answers)
+def _compare(survey: Survey, results: list[QuestionResult], tallies) -> None:
+    """Before / after per question, from the tallies of `_comparison_parts`."""
+    first = survey.follow_up_of
+    matched = not survey.is_anonymous and not first.is_anonymous
+    sources = {r.question.source_id: r for r in results if r.question.source_id and r.question.kind != "text"}
+    before, before_people = tallies["before"]
+    after, after_people = tallies["after"]
     for source_id, result in sources.items():
         question = result.question
         n_before, n_after = before_people.get(source_id, 0), after_people.get(question.pk, 0)
@@ -143,33 +162,41 @@ def _compare(survey: Survey, results: list[QuestionResult]) -> None:
         result.mean_before, result.mean_after = _mean(question, b), _mean(question, a)
 
 
-def text_questions_answered(survey: Survey) -> list[Question]:
-    """The free-text questions of the questionnaire, each with `answered` (people who answered)."""
+def text_questions_answered(survey: Survey, *, commune: str = "", search: str = "") -> list[Question]:
+    """The free-text questions of the questionnaire, each with `answered` (people who answered),
+    and, for the free answers' filters, `in_commune` (the answers at events of the `commune` slug,
+    all when empty) and `found` (those of them that contain `search`): one query gives the
+    threshold's counts and the page's total."""
+    written = ~Q(answers__text="")
+    here = written & (Q(answers__response__event__commune__slug=commune) if commune else Q())
+    found = here & (Q(answers__text__icontains=search) if search else Q())
     return list(
         survey.questions.filter(kind=QuestionKind.TEXT).annotate(
-            answered=Count("answers", filter=~Q(answers__text=""))
+            answered=Count("answers", filter=written),
+            in_commune=Count("answers", filter=here),
+            found=Count("answers", filter=found),
         )
     )
 
 
-def free_answers(survey: Survey, *, allowed, question=None, commune=None, search=""):
-    """(queryset of free answers, count before the search) of the `allowed` questions (those shown:
-    above the threshold); the caller shows none when the filtered count is below the threshold
-    too, so that a commune filter cannot single anybody out."""
+def free_answers(questions: list[Question], *, allowed, question=None, commune: str = "", search=""):
+    """(queryset of free answers, count before the search, count after it) of the `allowed`
+    questions (those shown: above the threshold), counted from `text_questions_answered(…)` with
+    the same filters; the caller shows none when the count before the search is below the
+    threshold too, so that a commune filter cannot single anybody out."""
+    chosen = [q for q in questions if q.pk in allowed and (question is None or q.pk == question)]
     answers = (
-        Answer.objects.filter(question_id__in=allowed)
+        Answer.objects.filter(question_id__in=[q.pk for q in chosen])
         .exclude(text="")
         .select_related("question", "response__event__commune")
         .order_by("-response__submitted_on", "-id")
     )
-    if question is not None:
-        answers = answers.filter(question_id=question)
-    if commune is not None:
-        answers = answers.filter(response__event__commune=commune)
-    before_search = answers.count()
+    if commune:
+        answers = answers.filter(response__event__commune__slug=commune)
     if search:
         answers = answers.filter(text__icontains=search)
-    return answers, before_search
+    before_search = sum(q.in_commune for q in chosen)
+    return answers, before_search, sum(q.found for q in chosen)
 
 
 @dataclass

@@ -8,6 +8,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -156,24 +157,32 @@ def results_detail(request, pk):
 def free_answer_list(request, pk):
     _reader(request)
     survey = _survey_or_404(request, pk)
-    text_questions = text_questions_answered(survey)
+    # The text questions are counted with the filters as typed (one query for the threshold and
+    # the page's total); typed filters that do not validate (or read differently once cleaned)
+    # are counted again with what applies.
+    typed_commune, typed_search = request.GET.get("commune", ""), request.GET.get("q", "").strip()
+    text_questions = text_questions_answered(survey, commune=typed_commune, search=typed_search)
+    filters = FreeAnswerFilter(request.GET or None, questions=text_questions)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    commune, search = data.get("commune") or "", data.get("q", "")
+    if (commune, search) != (typed_commune, typed_search):
+        text_questions = text_questions_answered(survey, commune=commune, search=search)
     # Only questions above the threshold, in a questionnaire above it, are ever read here.
     allowed = [
         question.pk
         for question in text_questions
         if survey.response_count >= survey.min_answers and question.answered >= survey.min_answers
     ]
-    filters = FreeAnswerFilter(request.GET or None, questions=text_questions)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    answers, count = free_answers(
-        survey,
-        allowed=allowed,
-        question=data.get("question"),
-        commune=data.get("commune"),
-        search=data.get("q", ""),
+    answers, count, found = free_answers(
+        text_questions, allowed=allowed, question=data.get("question"), commune=commune, search=search
     )
     shown = bool(allowed) and count >= survey.min_answers
-    page, query = paginate(request, answers if shown else answers.none())
+    paginator = Paginator(answers if shown else answers.none(), settings.PACTE_PAGE_SIZE)
+    paginator.count = found if shown else 0  # counted with the questions: no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query = query.urlencode()
     return render(
         request,
         "indicators/surveys/free_answers.html",
