@@ -139,3 +139,14 @@ def test_loans_board_splits_borrowed_lent_and_to_decide(client, world):
     response = client.get(reverse("associations:reseau_tools:loans"))
     assert response.context["to_decide"] == [] and response.context["feeds"] == []
     assert [loan.pk for loan in response.context["borrowed"]] == [world.loan.pk]
+
+
+def test_catalogue_cards_are_shared_but_not_the_persons_links(client, world):
+    url = reverse("associations:reseau_tools:list")
+    world.login(client, "holder")
+    page = client.get(url).content.decode()
+    assert "Proposer un outil" in page and "Mes prêts d'outils" in page
+    world.login(client, "anonymous")
+    page = client.get(url).content.decode()
+    assert world.other_tool.title in page
+    assert "Proposer un outil" not in page and "Mes prêts d'outils" not in page
