@@ -249,10 +249,12 @@ def _serves_from_cache(request, query_params, filterset=None) -> bool:
     server) with nothing personal to show may share a page."""
     return (
         request.method in ("GET", "HEAD")
+        # Anyone signed in has a session cookie; an anonymous session may hold messages or state.
+        # Checked before the query: validating a filter form costs more than a signed-in page's
+        # whole budget, for a page that could not be served from the cache anyway.
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         # Unknown parameters or values would let anyone fill the cache with one-off pages.
         and _valid_query(request, query_params, filterset)
-        # Anyone signed in has a session cookie; an anonymous session may hold messages or state.
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.user.is_authenticated
         # A message waiting (in its cookie) must be shown to this visitor, and then consumed.
         and len(get_messages(request)) == 0

@@ -271,9 +271,9 @@ def stylesheets() -> list[str]:
     return [sheet for app in portal_apps() for sheet in app.stylesheets]
 
 
-def nav_entries(user) -> list[NavEntry]:
+def nav_entries(*, signed_in: bool) -> list[NavEntry]:
     entries = [entry for app in portal_apps() for entry in app.nav]
-    if not (user and user.is_authenticated):
+    if not signed_in:
         entries = [entry for entry in entries if not entry.signed_in_only]
     return sorted(entries, key=lambda entry: entry.position)
 

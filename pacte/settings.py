@@ -194,9 +194,11 @@ else:
 
 # --- Auth and accounts ----------------------------------------------------------------------
 AUTH_USER_MODEL = "pacte.User"
+# Django's and allauth's backends, loading the session's user with a statement compiled once per
+# process (pacte/auth_backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "pacte.auth_backends.ModelBackend",
+    "pacte.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/mon-espace/"

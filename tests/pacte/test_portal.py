@@ -220,3 +220,23 @@ def test_personal_data_page_shows_what_each_app_declares(client, monkeypatch):
     monkeypatch.setattr(portal, "personal_data_sections", lambda: [section])
     page = client.get("/donnees-personnelles/").content.decode()
     assert "<h2>Données de l&#x27;app</h2>" in page or "<h2>Données de l'app</h2>" in page
+
+
+def _menu(page: str) -> str:
+    return page.split('<nav id="navigation"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_the_menu_marks_the_section_of_the_page_and_shows_my_space_only_signed_in(client):
+    # The menu is rendered once per process for each state (pacte.context_processors): each
+    # combination must still be the page's own.
+    home, agenda = _menu(client.get("/").content.decode()), _menu(client.get("/agenda/").content.decode())
+    assert '<a href="/" aria-current="page">Accueil</a>' in home
+    assert '<a href="/agenda/" aria-current="page">' not in home
+    assert '<a href="/agenda/" aria-current="page">Agenda</a>' in agenda
+    assert agenda.count("aria-current") == home.count("aria-current") == 1
+    assert "Mon espace" not in home
+    client.force_login(UserFactory())
+    signed_in = _menu(client.get("/clubs/").content.decode())
+    assert '<a href="/clubs/" aria-current="page">' in signed_in
+    assert '<a href="/mon-espace/">Mon espace</a>' in signed_in
+    assert signed_in.count("aria-current") == 1
