@@ -72,6 +72,9 @@ def test_post_publish_nous_aussi_and_exchange(page, context, log_in, e2e_db, tmp
     page.goto(reverse("admin:communes_communeaction_change", args=[action.pk]))
     page.get_by_label("Publication").select_option(label="Publiée")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
+    # The admin's next page loads its scripts (jsi18n, staff only): wait for them before the
+    # cookies change hands, or they are asked for as the next, non-staff person (a 403).
+    page.wait_for_load_state("load")
     action.refresh_from_db()
     assert action.status == ModerationStatus.PUBLISHED
 

@@ -71,6 +71,9 @@ def test_post_publish_and_show(page, context, log_in, e2e_db, tmp_path):
     page.goto(reverse("admin:associations_showcaseaction_change", args=[action.pk]))
     page.get_by_label("Décision").select_option(label="Publiée")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
+    # The admin's next page loads its scripts (jsi18n, staff only): wait for them before the
+    # cookies change hands, or they are asked for as the next, non-staff person (a 403).
+    page.wait_for_load_state("load")
     action.refresh_from_db()
     assert action.status == ShowcaseStatus.PUBLISHED
 
