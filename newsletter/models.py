@@ -5,7 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Count, Q
 from django.urls import reverse
 
@@ -85,6 +85,32 @@ class Subscriber(TimeStampedModel):
         # One address, one subscription, whatever its case.
         self.email = (self.email or "").strip().lower()
         super().save(*args, **kwargs)
+
+
+# An address nobody has, to find where the address goes in the compiled statement's parameters.
+_PLACEHOLDER = "placeholder@invalid"
+_status_statements: dict[str, tuple] = {}
+
+
+def subscription_status(email: str) -> str | None:
+    """The status of the subscription of `email` (None when there is none): what the letter's page
+    shows a signed-in person. The statement is compiled once per process and database, then run
+    with the address: building and compiling the queryset on every request cost 0.7 ms of CPU,
+    several times the query itself (as the kernel's user load, pacte/auth_backends.py)."""
+    using = router.db_for_read(Subscriber)
+    statement = _status_statements.get(using)
+    if statement is None:
+        queryset = Subscriber.objects.db_manager(using).filter(email=_PLACEHOLDER).order_by()
+        sql, params = queryset.values_list("status")[:1].query.get_compiler(using).as_sql()
+        statement = _status_statements[using] = (sql, tuple(params), params.index(_PLACEHOLDER))
+    sql, params, position = statement
+    params = list(params)
+    # Stored as Subscriber.save normalises it.
+    params[position] = (email or "").strip().lower()
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 # --- Experience sheets -----------------------------------------------------------------------

@@ -1,15 +1,12 @@
 """Public pages of the network of communes: the map, each commune's page, the actions."""
 
-import operator
-from functools import partial
-
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import truncatewords
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from pacte import portal
@@ -22,7 +19,7 @@ from pacte.views.helpers import known_query
 from ..comparison import compare
 from ..filters import ActionFilter, MapFilter
 from ..models import Commitment, CommuneAction, Convention, Replication
-from ..models.access import commune_organisations, communes_of
+from ..models.access import commune_ids_of, commune_organisations
 from ..ranking import travelled
 from .common import AREAS, paginate
 
@@ -82,7 +79,8 @@ def network_map(request):
             ),
             "query": known_query(request.GET, MapFilter.base_filters),
             "fragment_areas": ",".join(AREAS),
-            "acts_for": request.user.is_authenticated and communes_of(request.user).exists(),
+            # One compiled statement, none for anonymous visitors.
+            "acts_for": bool(commune_ids_of(request.user)),
         },
     )
 
@@ -145,36 +143,39 @@ def _commune_public(request, slug) -> dict:
     }
 
 
+def _commune_page(request, slug) -> dict:
+    """A commune's page below the layout: its name for the title and the buttons, and its public
+    parts rendered. An unknown slug is a 404, raised here and so never cached."""
+    data = _commune_public(request, slug)
+    commune = data["commune"]
+    sections = [
+        (section.title, render_to_string(section.template, section.context))
+        for section in data["section_list"]
+    ]
+    return {
+        "pk": commune.pk,
+        "name": commune.name,
+        "slug": commune.slug,
+        "head": render_to_string("communes/includes/_commune_head.html", data),
+        "body": render_to_string("communes/includes/_commune_body.html", {**data, "sections": sections}),
+    }
+
+
 @login_not_required
 @require_safe
 @anonymous_page_cache(60)  # every area: the page shows blocks of other apps (clubs, associations…)
 def commune_detail(request, slug):
     # Every area, as the page cache: the blocks of other apps are part of it (docs/conventions.md).
-    # An unknown slug is a 404 raised while building, never cached.
-    # The commune alone is read on every render (title, buttons); the rest, larger, only when
-    # the page's public fragments miss.
-    commune = public_context(f"communes:commune:{slug}:head", lambda: get_object_or_404(Commune, slug=slug))
-    context = SimpleLazyObject(
-        lambda: public_context(f"communes:commune:{slug}", lambda: _commune_public(request, slug))
-    )
+    # The public parts are read in one cache round trip (no query, no rendering); only the
+    # buttons of those who act for the commune are decided per request.
+    page = public_context(f"communes:commune-page:{slug}", lambda: _commune_page(request, slug))
     return render(
         request,
         "communes/commune_detail.html",
         {
-            **{
-                name: SimpleLazyObject(partial(operator.getitem, context, name))
-                for name in ("convention", "referents", "actions", "events", "comparison")
-            },
-            "commune": commune,
-            # Rendered only when the page's public fragment misses.
-            "sections": SimpleLazyObject(
-                lambda: [
-                    (section.title, render_to_string(section.template, section.context))
-                    for section in context["section_list"]
-                ]
-            ),
-            "acts_for_commune": request.user.is_authenticated
-            and communes_of(request.user).filter(pk=commune.pk).exists(),
+            "page": page,
+            # One compiled statement, none for anonymous visitors.
+            "acts_for_commune": page["pk"] in commune_ids_of(request.user),
         },
     )
 
@@ -197,38 +198,61 @@ def _action_content(action) -> dict:
     }
 
 
-def _published_action(pk) -> dict | None:
-    """A published action's page content, the same for everyone; None for a draft."""
+def _action_page(action) -> dict:
+    """An action's page below the layout: what its title and its per-person buttons need, and
+    its public parts rendered."""
+    content = _action_content(action)
+    return {
+        "pk": action.pk,
+        "title": action.title,
+        "commune_id": action.commune_id,
+        "commune_name": action.commune.name,
+        "description": truncatewords(action.description, 30),
+        "status": action.status,
+        "is_public": action.is_public,
+        # (commune id, its exchange's link) of each replication: the "nous aussi" buttons.
+        "replications": [
+            (replication.commune_id, replication.topic.get_absolute_url() if replication.topic else None)
+            for replication in content["replications"]
+        ],
+        "article": render_to_string("communes/includes/_action_article.html", content),
+        "replications_html": render_to_string("communes/includes/_action_replications.html", content),
+    }
+
+
+def _published_action_page(pk) -> dict | None:
+    """A published action's page, the same for everyone; None for a draft."""
     action = (
         CommuneAction.objects.published()
         .select_related("commune", "theme", "author", "organisation")
         .filter(pk=pk)
     ).first()
-    return _action_content(action) if action is not None else None
+    return _action_page(action) if action is not None else None
 
 
 @login_not_required
 @require_safe
 @anonymous_page_cache(60, areas=AREAS)
 def action_detail(request, pk):
-    # A published action is read from the public context; a draft only by those who may see it.
-    content = public_context(f"communes:action:{int(pk)}", lambda: _published_action(pk), areas=AREAS)
-    if content is None:
-        content = _action_content(_action_for(request, pk))
-    action = content["action"]
-    user_communes = list(communes_of(request.user))
-    replications = content["replications"]
-    own = action.commune in user_communes
-    replicating = [c for c in user_communes if c.pk != action.commune_id]
-    already = {r.commune_id for r in replications}
+    # A published action's page is read from the public context (no query, no rendering); a
+    # draft only by those who may see it, rendered for them.
+    page = public_context(f"communes:action-page:{int(pk)}", lambda: _published_action_page(pk), areas=AREAS)
+    if page is None:
+        page = _action_page(_action_for(request, pk))
+    # The person's communes: one compiled statement, none for anonymous visitors.
+    mine = commune_ids_of(request.user)
+    already = {commune_id for commune_id, _topic_url in page["replications"]}
     return render(
         request,
         "communes/action_detail.html",
         {
-            **content,
-            "is_own": own,
-            "can_replicate": action.is_public and any(c.pk not in already for c in replicating),
-            "replicated_by_mine": [r for r in replications if r.commune in user_communes],
+            "page": page,
+            "is_own": page["commune_id"] in mine,
+            "can_replicate": page["is_public"]
+            and any(commune_id not in {page["commune_id"], *already} for commune_id in mine),
+            "replicated_by_mine": [
+                topic_url for commune_id, topic_url in page["replications"] if commune_id in mine
+            ],
         },
     )
 
