@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
@@ -25,11 +26,15 @@ AREAS = ["indicators"]
 @require_safe
 @anonymous_page_cache(600, areas=AREAS)
 def public(request):
-    """The public part: the year's people mobilised, by action and public, small numbers hidden."""
+    """The public part: the year's people mobilised, by action and public, small numbers hidden.
+
+    The figures are the same for everyone: a public fragment of the indicators' area (renewed
+    when a snapshot is written), whose data is read only on a miss; the link to the dashboard,
+    for the team, stays outside."""
     return render(
         request,
         "indicators/public.html",
-        {"figures": public_figures(), "reader": reads_indicators(request.user)},
+        {"figures": SimpleLazyObject(public_figures), "reader": reads_indicators(request.user)},
     )
 
 

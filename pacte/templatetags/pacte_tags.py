@@ -89,6 +89,41 @@ def fixed_url(url_name):
     return reversed_once(url_name, get_script_prefix())
 
 
+class _LayoutNode(template.Node):
+    # A plain Node rather than a simple_tag: these run on every page, and a simple_tag's argument
+    # handling cost as much as the memoised part itself.
+    def __init__(self, render):
+        self._render = render
+
+    def render(self, context):
+        return mark_safe(self._render(context))
+
+
+@register.tag
+def layout_header(parser, token):
+    """The page's header (brand, account links, menu), rendered once per process for each
+    signed-in state and current entry, with the logout form's CSRF token of this page."""
+    from ..context_processors import header
+
+    return _LayoutNode(header)
+
+
+@register.tag
+def layout_footer(parser, token):
+    """The page's footer, rendered once per process."""
+    from ..context_processors import footer
+
+    return _LayoutNode(lambda context: footer())
+
+
+@register.tag
+def layout_assets(parser, token):
+    """The links to stylesheets and scripts, rendered once per process."""
+    from ..context_processors import assets
+
+    return _LayoutNode(lambda context: assets())
+
+
 class PublicFragmentNode(template.Node):
     def __init__(self, nodelist, name, areas, vary):
         self.nodelist, self.name, self.areas, self.vary = nodelist, name, areas, vary

@@ -4,18 +4,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from ..cache import anonymous_page_cache, lazy_context
+from ..cache import anonymous_page_cache, lazy_context, public_context
+from ..enums import MembershipRole
 from ..filters import EventFilter, commune_switch, with_home_commune
 from ..forms import AttendanceForm
 from ..htmx import wants_fragment
 from ..ical import calendar
-from ..models import Event, Registration
+from ..models import Event, Membership, Registration
+from ..permissions import acts_as_staff
+from ..prepared import PreparedQuery
 from ..services.errors import RefusedError
 from ..services.registrations import event_record_attendance, registration_cancel, registration_create
 
@@ -99,25 +104,86 @@ def _event_for(request, slug):
     return get_object_or_404(events, slug=slug)
 
 
+def _public_event(slug) -> dict:
+    """A published event and the HTML of what everyone sees of it (its facts, places left
+    included, and its description), read with the agenda's version in one cache round trip: a
+    registration bumps the version, so the next request shows the database's places left.
+    Http404 when no published event has this slug (never cached)."""
+
+    def build():
+        events = Event.objects.published().select_related("commune", "organiser").prefetch_related("themes")
+        event = get_object_or_404(events, slug=slug)
+        return {"event": event, "public_html": _event_public_html(event), "urls": _event_urls(event)}
+
+    return public_context(f"agenda:event:{slug}", build, areas=["agenda"])
+
+
+def _event_urls(event) -> dict:
+    # Reversed with the data rather than by `{% url %}` on every render.
+    return {
+        name: reverse(f"agenda:{name}", args=[event.slug])
+        for name in ("register", "cancel", "event_ical", "attendance")
+    }
+
+
+def _event_public_html(event) -> str:
+    html = render_to_string(
+        "pacte/includes/_event_public.html", {"event": event, "themes": list(event.themes.all())}
+    )
+    return mark_safe(html.strip())  # noqa: S308 — a template's output, escaped by it
+
+
+# The person's own state on an event page, compiled once per process (pacte.prepared): with the
+# public part read from the cache, compiling these two querysets was most of the page's CPU.
+_ACTIVE_REGISTRATION = PreparedQuery(
+    lambda event_id, user_id: (
+        Registration.objects.active().filter(event_id=event_id, user_id=user_id).order_by()[:1]
+    ),
+    "event_id",
+    "user_id",
+)
+_REFERENT = PreparedQuery(
+    lambda organisation_id, user_id: Membership.objects.filter(
+        organisation_id=organisation_id, user_id=user_id, role=MembershipRole.REFERENT
+    ).order_by()[:1],
+    "organisation_id",
+    "user_id",
+)
+
+
+def _manages(user, event) -> bool:
+    """Event.objects.editable_by(user) for this event: staff, or a référent of its organiser."""
+    if acts_as_staff(user):
+        return True
+    return (
+        bool(event.organiser_id)
+        and _REFERENT.first(organisation_id=event.organiser_id, user_id=user.pk) is not None
+    )
+
+
 @login_not_required
 @require_safe
 @anonymous_page_cache(60, areas=["agenda"])
 def event_detail(request, slug):
-    event = _event_for(request, slug)
+    try:
+        context = dict(_public_event(slug))
+    except Http404:
+        # A draft, shown to staff and the organiser's référents only (visible_to), never cached.
+        event = _event_for(request, slug)
+        context = {"event": event, "public_html": _event_public_html(event), "urls": _event_urls(event)}
+    event = context["event"]
+    # What belongs to the person: their registration, whether they may manage the event.
     registration = None
+    can_manage = False
     if request.user.is_authenticated:
-        registration = Registration.objects.active().filter(event=event, user=request.user).first()
-    can_manage = (
-        Event.objects.editable_by(request.user).filter(pk=event.pk).exists()
-        if request.user.is_authenticated
-        else False
-    )
+        # At most one active registration per person and event (registration_one_active_per_user).
+        registration = _ACTIVE_REGISTRATION.first(event_id=event.pk, user_id=request.user.pk)
+        can_manage = _manages(request.user, event)
     return render(
         request,
         "pacte/event_detail.html",
         {
-            "event": event,
-            "themes": list(event.themes.all()),
+            **context,
             "registration": registration,
             "waitlist_position": registration.waitlist_position() if registration else None,
             "refusal": event.registration_refusal(user=request.user),

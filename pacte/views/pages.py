@@ -1,16 +1,19 @@
 import hmac
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_safe
 
 from .. import portal
-from ..cache import anonymous_page_cache, content_version
+from ..cache import anonymous_page_cache, content_version, lazy_context
 from ..checks import runtime_mode
 from ..enums import Action
 from ..models import Event
@@ -64,10 +67,7 @@ def key_figures() -> list:
     return cache.get_or_set(f"pacte:key-figures:{content_version()}", portal.key_figures, 600)
 
 
-@login_not_required
-@require_safe
-@anonymous_page_cache(60)
-def home(request):
+def _home_data() -> dict:
     next_events = list(Event.objects.published().upcoming().for_listing()[:4])
     cards = portal.home_cards()
     actions = []
@@ -80,11 +80,17 @@ def home(request):
                 "agenda_url": f"/agenda/?action={item['action'].value}",
             }
         )
-    return render(
-        request,
-        "pacte/home.html",
-        {"actions": actions, "next_events": next_events, "figures": key_figures()},
-    )
+    return {"actions": actions, "next_events": next_events, "figures": key_figures()}
+
+
+@login_not_required
+@require_safe
+@anonymous_page_cache(60)
+def home(request):
+    # Below the hero (whose "Créer un compte" depends on the visitor), the page is the same for
+    # everyone: one public fragment of every area (the figures and cards come from every app),
+    # built only on a miss (docs/conventions.md, Performance).
+    return render(request, "pacte/home.html", lazy_context(_home_data, ["actions", "next_events", "figures"]))
 
 
 def _static_page(template, context=dict):
@@ -105,13 +111,23 @@ personal_data = _static_page(
 legal_notice = _static_page("pacte/mentions_legales.html")
 
 
+@lru_cache(maxsize=8)
+def _open_data_files(script_prefix: str) -> str:
+    # The list only depends on the installed apps' declarations: rendered once per process (its
+    # four `reverse()` and its loop were half of the page's own CPU, signed in).
+    files = [{"file": item, "url": reverse(item.url_name)} for item in portal.open_data()]
+    return render_to_string("pacte/includes/_open_data_files.html", {"files": files})
+
+
+setting_changed.connect(lambda **kwargs: _open_data_files.cache_clear(), weak=False)
+
+
 @login_not_required
 @require_safe
 @anonymous_page_cache(600)
 def open_data(request):
     """The portal's open-data page: the files every app declares (`PortalApp.open_data`)."""
-    files = [{"file": item, "url": reverse(item.url_name)} for item in portal.open_data()]
-    return render(request, "pacte/open_data.html", {"files": files})
+    return render(request, "pacte/open_data.html", {"files_html": _open_data_files(get_script_prefix())})
 
 
 @login_not_required
