@@ -4,6 +4,7 @@ from django import forms
 from .enums import Action
 from .forms import CommuneSelect
 from .models import Commune, Event, Theme
+from .prepared import PreparedQuery
 
 
 def theme_filter(field_name: str) -> django_filters.ModelChoiceFilter:
@@ -29,14 +30,32 @@ def commune_filter(field_name: str) -> django_filters.ModelChoiceFilter:
     )
 
 
+# The person's home commune, by a statement compiled once per process (pacte.prepared): through
+# `user.home_commune` the ORM built the query anew on every signed-in list page (about 1 ms).
+_COMMUNE = PreparedQuery(lambda pk: Commune.objects.filter(pk=pk).order_by()[:1], "pk")
+
+
+def _home_commune(user):
+    field = user._meta.get_field("home_commune")
+    if field.is_cached(user):
+        return user.home_commune
+    commune = _COMMUNE.first(pk=user.home_commune_id)
+    if commune is not None:
+        field.set_cached_value(user, commune)  # as if read through user.home_commune
+    return commune
+
+
 def with_home_commune(request, param: str = "commune"):
     """A list's filters: the visitor's own, or, when they chose none, their home commune.
 
     Returns (data, applied). An explicit empty `commune=` is the "toutes les communes" switch and
     is kept as is. Anonymous visitors (the cached pages) are never filtered.
     """
-    commune = getattr(request.user, "home_commune", None) if request.user.is_authenticated else None
-    if request.GET or commune is None:
+    user = request.user
+    if request.GET or not user.is_authenticated or not getattr(user, "home_commune_id", None):
+        return request.GET, False
+    commune = _home_commune(user)
+    if commune is None:
         return request.GET, False
     data = request.GET.copy()
     data[param] = commune.slug

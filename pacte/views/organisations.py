@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import portal
@@ -25,6 +25,8 @@ from ..cache import anonymous_page_cache, public_context
 from ..enums import MembershipRole, RegistrationStatus
 from ..forms import EventProposalForm, InviteForm, OrganisationPageForm
 from ..models import Event, Invitation, Membership, Organisation, Registration
+from ..permissions import acts_as_staff
+from ..prepared import PreparedQuery
 from ..services.errors import RefusedError
 from ..services.organisations import (
     invitation_accept,
@@ -58,42 +60,51 @@ def _organisation_public(request, slug) -> dict:
     }
 
 
+def _organisation_page(request, slug) -> dict:
+    """The organisation (title, buttons) and the HTML of what everyone sees of its page, the apps'
+    blocks included (public hooks): one entry, so a signed-in render reads it in one round trip
+    and unpickles one small instance and a string."""
+    public = _organisation_public(request, slug)
+    organisation = public["organisation"]
+    sections = [
+        {
+            "title": section.title,
+            "html": render_to_string(section.template, {"organisation": organisation, **section.context}),
+        }
+        for section in public["section_list"]
+    ]
+    html = render_to_string(
+        "pacte/organisation/includes/_public.html",
+        {"organisation": organisation, "events": public["events"], "sections": sections},
+    )
+    return {"organisation": organisation, "public_html": mark_safe(html.strip())}  # noqa: S308 — escaped by the template
+
+
+# Whether the person is a référent of the organisation, compiled once per process
+# (pacte.prepared): the page's only query besides the user.
+_REFERENT = PreparedQuery(
+    lambda organisation_id, user_id: Membership.objects.filter(
+        organisation_id=organisation_id, user_id=user_id, role=MembershipRole.REFERENT
+    ).order_by()[:1],
+    "organisation_id",
+    "user_id",
+)
+
+
 @login_not_required
 @require_safe
 @anonymous_page_cache(60)
 def organisation_detail(request, slug):
     # Every area, as the page cache: the apps' blocks are part of the page (docs/conventions.md).
     # An unknown slug is a 404 raised while building, never cached.
-    # The organisation alone is read on every render (title, buttons); the rest, larger, only
-    # when the page's public fragment misses.
-    organisation = public_context(f"organisation:{slug}:head", lambda: _organisation(slug))
-    public = SimpleLazyObject(
-        lambda: public_context(f"organisation:{slug}", lambda: _organisation_public(request, slug))
-    )
+    page = public_context(f"organisation:{slug}:page", lambda: _organisation_page(request, slug))
+    organisation = page["organisation"]
+    # Organisation.objects.editable_by(user) for this one: staff, or one of its référents.
     can_manage = request.user.is_authenticated and (
-        Organisation.objects.editable_by(request.user).filter(pk=organisation.pk).exists()
+        acts_as_staff(request.user)
+        or _REFERENT.first(organisation_id=organisation.pk, user_id=request.user.pk) is not None
     )
-    return render(
-        request,
-        "pacte/organisation/detail.html",
-        {
-            "organisation": organisation,
-            "events": SimpleLazyObject(lambda: public["events"]),
-            # Rendered only when the page's public fragment misses.
-            "sections": SimpleLazyObject(
-                lambda: [
-                    {
-                        "title": section.title,
-                        "html": render_to_string(
-                            section.template, {"organisation": organisation, **section.context}
-                        ),
-                    }
-                    for section in public["section_list"]
-                ]
-            ),
-            "can_manage": can_manage,
-        },
-    )
+    return render(request, "pacte/organisation/detail.html", {**page, "can_manage": can_manage})
 
 
 # --- Ma structure -----------------------------------------------------------------------------
