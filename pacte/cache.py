@@ -56,13 +56,24 @@ def all_areas() -> tuple[str, ...]:
     return tuple(cache_areas())
 
 
+# The version of "every area": bumped with each area, so what shows every area (the home page,
+# an organisation's page, the pages cached without `areas`) reads one key instead of one per app
+# (0.15 ms of CPU a read with seven apps). It changes exactly when one of the areas does.
+EVERY_AREA = "*"
+
+
 def _area_key(area: str) -> str:
     return AREA_KEY_PREFIX + area
 
 
+def _watched(areas) -> tuple[str, ...]:
+    """The version keys to read for `areas` (None or empty: every area, through EVERY_AREA)."""
+    return tuple(areas) if areas else (EVERY_AREA,)
+
+
 def area_versions(areas=None) -> tuple:
-    """The current versions of `areas` (all areas when None), in one cache round trip."""
-    areas = tuple(areas) if areas else all_areas()
+    """The current versions of `areas` (every area when None), in one cache round trip."""
+    areas = _watched(areas)
     found = cache.get_many([_area_key(area) for area in areas])
     return tuple(found.get(_area_key(area)) or _init_version(area) for area in areas)
 
@@ -86,7 +97,7 @@ def _init_version(area: str) -> int:
 
 def bump(*areas: str) -> None:
     """Renew the cached pages of `areas` now. Never raises: a cache outage must not fail a write."""
-    for area in areas:
+    for area in (*areas, EVERY_AREA) if areas else ():
         try:
             cache.incr(_area_key(area))
         except ValueError:  # no version yet: any new value differs from the stored pages' versions
@@ -128,7 +139,7 @@ def public_context(name: str, build, *, areas=None, timeout: int = 60):
     person's membership, forms or CSRF token); `timeout` bounds what changes with the clock alone,
     as the page cache's does. A cache outage only costs the queries.
     """
-    watched = tuple(areas) if areas else all_areas()
+    watched = _watched(areas)
     area_keys = [_area_key(area) for area in watched]
     key = PUBLIC_KEY_PREFIX + name
     try:
@@ -370,7 +381,7 @@ def anonymous_page_cache(timeout: int, *, max_age: int = 60, query_params=(), fi
             key = _page_key(request)
             try:
                 # One round trip to Redis: the versions and the page together.
-                watched = page_areas or all_areas()
+                watched = _watched(page_areas)
                 area_keys = [_area_key(area) for area in watched]
                 found = cache.get_many([*area_keys, key])
                 version = tuple(

@@ -290,3 +290,16 @@ def test_a_prepared_query_gives_what_the_queryset_gives():
 def test_a_prepared_query_refuses_what_it_cannot_rebuild():
     with pytest.raises(ValueError, match="select_related"):
         PreparedQuery(lambda pk: Registration.objects.select_related("event").filter(pk=pk), "pk").first(pk=1)
+
+
+def test_every_area_has_one_version_that_changes_with_each_area():
+    from pacte.cache import all_areas, area_versions, bump
+
+    (before,) = area_versions()
+    for area in all_areas():
+        bump(area)
+        (after,) = area_versions()
+        assert after != before, area
+        before = after
+    bump()  # nothing named: nothing changes
+    assert area_versions() == (before,)
