@@ -32,7 +32,7 @@ def commune_filter(field_name: str) -> django_filters.ModelChoiceFilter:
 
 # The person's home commune, by a statement compiled once per process (pacte.prepared): through
 # `user.home_commune` the ORM built the query anew on every signed-in list page (about 1 ms).
-_COMMUNE = PreparedQuery(lambda pk: Commune.objects.filter(pk=pk).order_by()[:1], "pk")
+_COMMUNE = PreparedQuery(lambda pk: Commune.objects.filter(pk=pk).order_by()[:1], pk=int)
 
 
 def _home_commune(user):

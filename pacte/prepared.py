@@ -1,89 +1,123 @@
-"""Querysets compiled once per process, for the small per-person queries of every signed-in page.
+"""Querysets compiled once per process, for the small per-person queries of signed-in pages.
 
-Building and compiling even `Registration.objects.filter(event=…, user=…)` costs Django's ORM
-about 1 ms of CPU on the bench machine, while PostgreSQL answers it in a tenth of that: on a page
-whose public part comes from the cache, the person's own query was most of the page. A
-`PreparedQuery` compiles its queryset once per process and database, with placeholder values
-where the request's values go, then runs the SQL with them and turns the rows into model
-instances as the queryset would (the same converters, `Model.from_db`). For querysets of one
-model's own fields (no select_related, annotation or values()): what `pacte.auth_backends`
-does for the user, made reusable.
+Django builds and compiles a queryset anew on every request: about 1 ms of CPU on the bench
+machine for a one-row lookup (a person's registration to an event, their membership of a club,
+their applications to a call), while PostgreSQL answers it in a tenth of that. On a page whose
+public part comes from the cache, the person's own query was most of the page.
+
+A `PreparedQuery` builds its queryset once per process and database, with placeholder values where
+the request's values go, keeps the SQL and the ORM's converters, and on each call runs that SQL
+with the values. The queryset stays the one source of what is read; `pacte/auth_backends.py` does
+the same for the session's user.
+
+    _REGISTRATION = PreparedQuery(
+        lambda event, user: Registration.objects.filter(event_id=event, user_id=user)[:1],
+        event=int, user=int,
+    )
+    _REGISTRATION.first(event=event.pk, user=request.user.pk)   # a model instance or None
+
+    _STATE = PreparedQuery(lambda slug: Club.objects.filter(slug=slug).values("pk", "name"), slug=str)
+    _STATE.rows(slug="club-cop21")                               # dicts, as .values() gives
+
+Each argument must reach the statement's parameters as given (an exact lookup on an id or a slug,
+not `__icontains`): otherwise the first call raises ValueError rather than run another query.
+Values that never change (a status, a role) are written in `build` as usual.
 """
 
 from django.db import connections, router
 
-# Values nobody's id has, to find where each one lands among the compiled statement's parameters.
-_PLACEHOLDER_BASE = -424240
+# Values no id or slug has, to find where each argument lands among the statement's parameters.
+_INT_PLACEHOLDER = -424_242_000
+_STR_PLACEHOLDER = "\x00prepared-{}\x00"
 
 
 class PreparedQuery:
-    """`PreparedQuery(lambda event_id, user_id: Model.objects.filter(...)[:1], "event_id",
-    "user_id")`: `.instances(event_id=…, user_id=…)` runs it. The lambda receives integer
-    placeholders: every parameter must be an integer id (what the per-person lookups need)."""
-
-    def __init__(self, build, *names: str):
-        self.build, self.names = build, names
+    def __init__(self, build, **types):
+        for name, kind in types.items():
+            if kind not in (int, str):
+                raise TypeError(f"PreparedQuery : type non pris en charge pour {name} ({kind!r}).")
+        self.build, self.types = build, types
+        self._model = None
         self._compiled: dict[str, tuple] = {}
+
+    def _placeholders(self) -> dict:
+        return {
+            name: (_INT_PLACEHOLDER - index if kind is int else _STR_PLACEHOLDER.format(index))
+            for index, (name, kind) in enumerate(self.types.items())
+        }
 
     def _compile(self, using: str) -> tuple:
         found = self._compiled.get(using)
         if found is None:
-            placeholders = {name: _PLACEHOLDER_BASE - index for index, name in enumerate(self.names)}
+            placeholders = self._placeholders()
             queryset = self.build(**placeholders)
-            compiler = queryset.query.get_compiler(using)
+            query = queryset.query
+            compiler = query.get_compiler(using)
             sql, params = compiler.as_sql()
-            if (
-                compiler.klass_info is None
-                or compiler.klass_info.get("related_klass_infos")
-                or compiler.annotation_col_map
-            ):
-                raise ValueError(
-                    "PreparedQuery: only a model's own fields (no select_related, annotation or values())."
-                )
             params = list(params)
-            positions = {
-                name: [i for i, p in enumerate(params) if p == value] for name, value in placeholders.items()
-            }
-            if any(len(found) != 1 for found in positions.values()):
-                raise ValueError("PreparedQuery: each placeholder must appear exactly once in the statement.")
+            positions = []
+            for name, placeholder in placeholders.items():
+                where = [index for index, value in enumerate(params) if value == placeholder]
+                if not where:
+                    raise ValueError(f"PreparedQuery : {name} n'arrive pas tel quel dans la requête.")
+                positions.extend((index, name) for index in where)
             columns = [column for column, _sql, _alias in compiler.select]
-            names = [column.target.attname for column in columns]
+            if query.values_select or query.annotation_select:
+                # A .values() queryset: rows become dicts keyed as .values() keys them.
+                names = [*query.extra_select, *query.values_select, *query.annotation_select]
+                as_instances = False
+            else:
+                if compiler.klass_info is None or compiler.klass_info.get("related_klass_infos"):
+                    raise ValueError("PreparedQuery : les champs du modèle seul, ou .values(…).")
+                names = [column.target.attname for column in columns]
+                as_instances = True
+            if len(names) != len(columns):
+                raise ValueError("PreparedQuery : colonnes inattendues (extra, ordre).")
             found = self._compiled[using] = (
-                queryset.model,
                 sql,
                 tuple(params),
-                {name: where[0] for name, where in positions.items()},
+                positions,
                 names,
                 compiler.get_converters(columns),
+                as_instances,
             )
         return found
 
-    def instances(self, **values) -> list:
-        model = self._model()
-        using = router.db_for_read(model)
-        model, sql, params, positions, names, converters = self._compile(using)
+    def _run(self, values: dict, *, instances: bool) -> list:
+        if set(values) != set(self.types):
+            raise TypeError(f"PreparedQuery : arguments attendus {sorted(self.types)}.")
+        if self._model is None:
+            self._model = self.build(**self._placeholders()).model
+        using = router.db_for_read(self._model)
+        sql, params, positions, names, converters, as_instances = self._compile(using)
+        if as_instances != instances:
+            raise TypeError("PreparedQuery : rows() pour un queryset .values(…), instances() sinon.")
         params = list(params)
-        for name, position in positions.items():
-            params[position] = int(values[name])
+        for index, name in positions:
+            params[index] = self.types[name](values[name])
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        result = []
-        for row in rows:
+            fetched = cursor.fetchall()
+        found = []
+        for row in fetched:
             row = list(row)
             for index, (functions, expression) in converters.items():
                 for convert in functions:
                     row[index] = convert(row[index], expression, connection)
-            result.append(model.from_db(using, names, row))
-        return result
+            found.append(
+                self._model.from_db(using, names, row) if instances else dict(zip(names, row, strict=True))
+            )
+        return found
+
+    def instances(self, **values) -> list:
+        """The model instances the queryset would give (a queryset of the model's own fields)."""
+        return self._run(values, instances=True)
 
     def first(self, **values):
         found = self.instances(**values)
         return found[0] if found else None
 
-    def _model(self):
-        model = getattr(self, "_model_class", None)
-        if model is None:
-            model = self._model_class = self.build(**dict.fromkeys(self.names, _PLACEHOLDER_BASE)).model
-        return model
+    def rows(self, **values) -> list[dict]:
+        """The dicts a `.values(…)` queryset would give."""
+        return self._run(values, instances=False)

@@ -139,15 +139,15 @@ _ACTIVE_REGISTRATION = PreparedQuery(
     lambda event_id, user_id: (
         Registration.objects.active().filter(event_id=event_id, user_id=user_id).order_by()[:1]
     ),
-    "event_id",
-    "user_id",
+    event_id=int,
+    user_id=int,
 )
 _REFERENT = PreparedQuery(
     lambda organisation_id, user_id: Membership.objects.filter(
         organisation_id=organisation_id, user_id=user_id, role=MembershipRole.REFERENT
     ).order_by()[:1],
-    "organisation_id",
-    "user_id",
+    organisation_id=int,
+    user_id=int,
 )
 
 

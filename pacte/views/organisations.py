@@ -86,8 +86,8 @@ _REFERENT = PreparedQuery(
     lambda organisation_id, user_id: Membership.objects.filter(
         organisation_id=organisation_id, user_id=user_id, role=MembershipRole.REFERENT
     ).order_by()[:1],
-    "organisation_id",
-    "user_id",
+    organisation_id=int,
+    user_id=int,
 )
 
 

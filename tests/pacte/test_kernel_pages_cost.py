@@ -18,7 +18,7 @@ from django.utils import timezone
 from pacte.cache import bump_content_version
 from pacte.csrf import masked_token
 from pacte.enums import MembershipRole
-from pacte.models import Event, Membership, Registration
+from pacte.models import Commune, Event, Membership, Registration
 from pacte.prepared import PreparedQuery
 from pacte.services.registrations import registration_create
 from tests.factories import EventFactory, MembershipFactory, OrganisationFactory, UserFactory
@@ -273,8 +273,8 @@ def test_a_prepared_query_gives_what_the_queryset_gives():
     registration_create(event=event, user=person, by=person)
     prepared = PreparedQuery(
         lambda event_id, user_id: Registration.objects.active().filter(event_id=event_id, user_id=user_id),
-        "event_id",
-        "user_id",
+        event_id=int,
+        user_id=int,
     )
     found = prepared.first(event_id=event.pk, user_id=person.pk)
     expected = Registration.objects.get(event=event, user=person)
@@ -282,14 +282,33 @@ def test_a_prepared_query_gives_what_the_queryset_gives():
     assert found._state.adding is False and found._state.db == "default"
     assert prepared.first(event_id=event.pk, user_id=UserFactory().pk) is None
     other = PreparedQuery(
-        lambda organisation_id: Membership.objects.filter(organisation_id=organisation_id), "organisation_id"
+        lambda organisation_id: Membership.objects.filter(organisation_id=organisation_id),
+        organisation_id=int,
     )
     assert other.instances(organisation_id=OrganisationFactory().pk) == []
 
 
 def test_a_prepared_query_refuses_what_it_cannot_rebuild():
-    with pytest.raises(ValueError, match="select_related"):
-        PreparedQuery(lambda pk: Registration.objects.select_related("event").filter(pk=pk), "pk").first(pk=1)
+    with pytest.raises(ValueError, match="modèle seul"):
+        PreparedQuery(lambda pk: Registration.objects.select_related("event").filter(pk=pk), pk=int).first(
+            pk=1
+        )
+    with pytest.raises(ValueError, match="n'arrive pas tel quel"):
+        PreparedQuery(lambda name: Commune.objects.filter(name__icontains=name).values("pk"), name=str).rows(
+            name="r"
+        )
+    with pytest.raises(TypeError):
+        PreparedQuery(lambda pk: Commune.objects.filter(pk=pk).values("pk"), pk=int).instances(pk=1)
+
+
+def test_a_prepared_values_query_gives_the_dicts_of_values():
+    prepared = PreparedQuery(
+        lambda slug: Commune.objects.filter(slug=slug).values("pk", "name", "slug"), slug=str
+    )
+    assert prepared.rows(slug="rouen") == list(
+        Commune.objects.filter(slug="rouen").values("pk", "name", "slug")
+    )
+    assert prepared.rows(slug="nulle-part") == []
 
 
 def test_every_area_has_one_version_that_changes_with_each_area():
