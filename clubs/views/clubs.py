@@ -1,7 +1,13 @@
+from functools import lru_cache
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import QueryDict
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -11,6 +17,7 @@ from pacte.filters import commune_switch, with_home_commune
 from pacte.htmx import wants_fragment
 from pacte.models import Event, ExchangeNetwork, Membership, Topic, User
 from pacte.permissions import acts_as_staff
+from pacte.prepared import PreparedQuery
 from pacte.views.helpers import action_service, known_query
 
 from ..enums import PracticeStatus
@@ -66,73 +73,149 @@ def club_list(request):
 PUBLIC_CONTEXT_TIMEOUT = 60
 
 
-def club_public_context(club) -> dict:
-    """What the club page shows everyone (themes, members, meetings, practices, topics).
+def club_page(slug) -> dict:
+    """What the club page shows everyone: the club (organisation and commune selected) and its
+    number of members for the title, the header and the buttons, and the HTML of its public
+    sections (presentation and meetings, practices, discussions), in one cache round trip.
 
-    Cached per club under the content version of the page's areas, so a write that renews the
-    anonymous page renews this too: signed-in people and bypassed renders read it in one cache
-    round trip instead of eight queries (docs/conventions.md, Performance)."""
+    Cached under the page's areas, so a write that renews the anonymous page renews this at the
+    next request; signed-in people and bypassed renders read it instead of running seven queries
+    and rendering the sections (docs/conventions.md, Performance). Only active clubs, the ones
+    everyone sees: an unknown or deactivated club raises its 404 inside `build`, never cached."""
+
+    def build():
+        club = (
+            Club.objects.active()
+            .select_related("organisation", "organisation__commune")
+            .filter(organisation__slug=slug)
+            .first()
+        )
+        if club is None:
+            raise Http404("Aucun club.")
+        return club_page_data(club)
+
+    return public_context(f"clubs:club:{slug}:page", build, areas=AREAS, timeout=PUBLIC_CONTEXT_TIMEOUT)
+
+
+def club_page_data(club) -> dict:
+    """The data of `club_page` (seven queries and the sections' render), for a cache miss and
+    for staff on a deactivated club. Nothing personal: the first render is everyone's."""
     organisation = club.organisation
+    public = {
+        "club": club,
+        "organisation": organisation,
+        "themes": list(organisation.themes.all()),
+        "animators": list(
+            Membership.objects.referents()
+            .filter(organisation=organisation)
+            .select_related("user")
+            .order_by("created_at")
+        ),
+        "meetings": list(
+            Event.objects.published()
+            .upcoming()
+            .filter(action=Action.CLUBS, organiser=organisation)
+            .for_listing()[:4]
+        ),
+        "practices": list(Practice.objects.visible().filter(club=club).for_listing()[:6]),
+        "topics": list(
+            Topic.objects.visible().in_scope(ExchangeNetwork.CLUBS, organisation).for_listing()[:5]
+        ),
+    }
+    return {
+        "club": club,
+        "member_count": Membership.objects.filter(organisation_id=club.organisation_id).count(),
+        "sections": {
+            name: render_to_string(f"clubs/includes/_club_{name}.html", public)
+            for name in ("main", "practices", "topics")
+        },
+    }
+
+
+def club_todo(club) -> dict:
+    """What waits for the club's animators (practices reported, meetings whose attendance is to
+    be recorded): the same for every animator of the club, shown to them only. Cached under the
+    page's areas (practices are the clubs', events and registrations the agenda's) rather than
+    counted on each of their visits; the timeout bounds a meeting that ends meanwhile."""
     return public_context(
-        f"clubs:club-page:{club.pk}",
+        f"clubs:club:{club.pk}:todo",
         lambda: {
-            "themes": list(organisation.themes.all()),
-            "member_count": Membership.objects.filter(organisation=organisation).count(),
-            "animators": list(
-                Membership.objects.referents()
-                .filter(organisation=organisation)
-                .select_related("user")
-                .order_by("created_at")
-            ),
-            "meetings": list(
-                Event.objects.published()
-                .upcoming()
-                .filter(action=Action.CLUBS, organiser=organisation)
-                .for_listing()[:4]
-            ),
-            "practices": list(Practice.objects.visible().filter(club=club).for_listing()[:6]),
-            "topics": list(
-                Topic.objects.visible().in_scope(ExchangeNetwork.CLUBS, organisation).for_listing()[:5]
-            ),
+            "todo_reported": Practice.objects.filter(club=club, status=PracticeStatus.REPORTED).count(),
+            "todo_attendance": Event.objects.filter(organiser_id=club.organisation_id)
+            .awaiting_attendance()
+            .count(),
         },
         areas=AREAS,
         timeout=PUBLIC_CONTEXT_TIMEOUT,
     )
 
 
+# The person's membership of the club and their choice about its e-mails, in one statement
+# compiled once per process: the only query of a signed-in club page besides the user's
+# (Django compiling these two lookups cost 2.6 ms of CPU per request, running them 0.15 ms).
+member_state = PreparedQuery(
+    lambda organisation_id, user_id, club_id: (
+        Membership.objects.filter(organisation_id=organisation_id, user_id=user_id)
+        .annotate(
+            receives_mailings=Subquery(
+                ClubMembershipRecord.objects.open()
+                .filter(club_id=club_id, user_id=OuterRef("user_id"))
+                .order_by("pk")
+                .values("receives_mailings")[:1]
+            )
+        )
+        .order_by("pk")
+        .values("role", "receives_mailings")[:1]
+    ),
+    organisation_id=int,
+    user_id=int,
+    club_id=int,
+)
+
+
+@lru_cache(maxsize=1024)
+def club_urls(slug: str, script_prefix: str) -> dict:
+    """The links of a club page's buttons, reversed once per process and club (a dozen
+    `{% url %}` were a fifth of an animator's render); the script prefix is part of the key."""
+    names = ("mailings", "join", "leave", "manage", "meeting_create", "mailing_create", "edit")
+    names += ("practice_create", "topic_create", "topics")
+    return {name: reverse(f"clubs:{name}", args=[slug]) for name in names}
+
+
 @login_not_required
 @require_safe
 @anonymous_page_cache(60, areas=AREAS)
 def club_detail(request, slug):
-    club = club_for(request, slug)
-    organisation = club.organisation
     user = request.user
-    membership = (
-        Membership.objects.filter(organisation=organisation, user=user).first()
+    try:
+        page = club_page(slug)
+    except Http404:
+        if not acts_as_staff(user):
+            raise
+        # Staff also open deactivated clubs: rendered for them, never cached.
+        page = club_page_data(club_for(request, slug))
+    club = page["club"]
+    organisation = club.organisation
+    rows = (
+        member_state.rows(organisation_id=organisation.pk, user_id=user.pk, club_id=club.pk)
         if user.is_authenticated
-        else None
+        else []
     )
-    record = ClubMembershipRecord.objects.open().filter(club=club, user=user).first() if membership else None
+    state = rows[0] if rows else None
+    is_animator = (state is not None and state["role"] == MembershipRole.REFERENT) or acts_as_staff(user)
     context = {
         "club": club,
         "organisation": organisation,
-        # Read only when a fragment below misses, or for the count of members.
-        **lazy_context(
-            lambda: club_public_context(club),
-            ["themes", "member_count", "animators", "meetings", "practices", "topics"],
-        ),
-        "fragment_areas": ",".join(AREAS),
-        "membership": membership,
-        "is_animator": (membership is not None and membership.role == MembershipRole.REFERENT)
-        or acts_as_staff(user),
-        "receives_mailings": record.receives_mailings if record else True,
+        "member_count": page["member_count"],
+        # Rendered by our templates, which escaped what they show.
+        "sections": {name: mark_safe(html) for name, html in page["sections"].items()},
+        "urls": club_urls(organisation.slug, get_script_prefix()),
+        # A dict with the role (truthy for the template's "if membership"), or None.
+        "membership": state,
+        "is_animator": is_animator,
+        "receives_mailings": state["receives_mailings"] is not False if state else True,
+        **(club_todo(club) if is_animator else {}),
     }
-    if context["is_animator"]:
-        # What waits for the animators, on the page they open most (two counts, for them only).
-        context["todo_reported"] = Practice.objects.filter(club=club, status=PracticeStatus.REPORTED).count()
-        context["todo_attendance"] = (
-            Event.objects.filter(organiser=organisation).awaiting_attendance().count()
-        )
     return render(request, "clubs/club_detail.html", context)
 
 
