@@ -19,32 +19,42 @@ the same for the session's user.
     _STATE = PreparedQuery(lambda slug: Club.objects.filter(slug=slug).values("pk", "name"), slug=str)
     _STATE.rows(slug="club-cop21")                               # dicts, as .values() gives
 
-Each argument must reach the statement's parameters as given (an exact lookup on an id or a slug,
+Arguments are ints, strs or dates. Each must reach the statement's parameters as given (an exact lookup on an id or a slug,
 not `__icontains`): otherwise the first call raises ValueError rather than run another query.
 Values that never change (a status, a role) are written in `build` as usual.
 """
 
+from datetime import date, timedelta
+
 from django.db import connections, router
 
-# Values no id or slug has, to find where each argument lands among the statement's parameters.
+# Values no id, slug or day has, to find where each argument lands among the statement's
+# parameters.
 _INT_PLACEHOLDER = -424_242_000
 _STR_PLACEHOLDER = "\x00prepared-{}\x00"
+_DATE_PLACEHOLDER = date(1901, 2, 3)
+_TYPES = (int, str, date)
 
 
 class PreparedQuery:
     def __init__(self, build, **types):
         for name, kind in types.items():
-            if kind not in (int, str):
+            if kind not in _TYPES:
                 raise TypeError(f"PreparedQuery : type non pris en charge pour {name} ({kind!r}).")
         self.build, self.types = build, types
         self._model = None
         self._compiled: dict[str, tuple] = {}
 
     def _placeholders(self) -> dict:
-        return {
-            name: (_INT_PLACEHOLDER - index if kind is int else _STR_PLACEHOLDER.format(index))
-            for index, (name, kind) in enumerate(self.types.items())
-        }
+        found = {}
+        for index, (name, kind) in enumerate(self.types.items()):
+            if kind is int:
+                found[name] = _INT_PLACEHOLDER - index
+            elif kind is str:
+                found[name] = _STR_PLACEHOLDER.format(index)
+            else:
+                found[name] = _DATE_PLACEHOLDER + timedelta(days=index)
+        return found
 
     def _compile(self, using: str) -> tuple:
         found = self._compiled.get(using)
@@ -57,10 +67,20 @@ class PreparedQuery:
             params = list(params)
             positions = []
             for name, placeholder in placeholders.items():
-                where = [index for index, value in enumerate(params) if value == placeholder]
+                # A day reaches some databases as its ISO text (SQLite): it is then given as text.
+                forms = (
+                    (placeholder, placeholder.isoformat())
+                    if isinstance(placeholder, date)
+                    else (placeholder,)
+                )
+                where = [
+                    (index, isinstance(value, str) and value != placeholder)
+                    for index, value in enumerate(params)
+                    if any(value == form for form in forms)
+                ]
                 if not where:
                     raise ValueError(f"PreparedQuery : {name} n'arrive pas tel quel dans la requête.")
-                positions.extend((index, name) for index in where)
+                positions.extend((index, name, as_text) for index, as_text in where)
             columns = [column for column, _sql, _alias in compiler.select]
             if query.values_select or query.annotation_select:
                 # A .values() queryset: rows become dicts keyed as .values() keys them.
@@ -93,8 +113,11 @@ class PreparedQuery:
         if as_instances != instances:
             raise TypeError("PreparedQuery : rows() pour un queryset .values(…), instances() sinon.")
         params = list(params)
-        for index, name in positions:
-            params[index] = self.types[name](values[name])
+        for index, name, as_text in positions:
+            value = values[name]
+            if not isinstance(value, self.types[name]):
+                value = self.types[name](value)
+            params[index] = value.isoformat() if as_text else value
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -55,3 +55,21 @@ def test_an_argument_the_orm_transforms_or_an_unknown_type_is_refused():
         prepared.rows(name="binettes")
     with pytest.raises(TypeError):
         PreparedQuery(lambda pk: Organisation.objects.filter(pk=pk).values("pk"), pk=float)
+
+
+def test_day_arguments_reach_every_place_they_are_used():
+    from datetime import date, timedelta
+
+    from pacte.models import Event
+
+    def starting_on(day):
+        return Event.objects.filter(starts_at__date__gte=day, ends_at__date__gte=day).values("pk")
+
+    from tests.factories import EventFactory
+
+    EventFactory(), EventFactory()
+    prepared = PreparedQuery(starting_on, day=date)
+    today = date.today()
+    assert prepared.rows(day=today - timedelta(days=400)), "the events must be found"
+    for day in (today - timedelta(days=400), today, today + timedelta(days=400)):
+        assert prepared.rows(day=day) == list(starting_on(day))
