@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Prefetch, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -19,6 +20,7 @@ from pacte.views.helpers import known_query
 from ..enums import GRANTED_STATUSES
 from ..filters import AssociationFilter
 from ..models import Campaign, RelaisLabel, SubsidyApplication
+from ..reseau.access import is_referent_of
 from ..services.applications import campaign_refusal
 from ..services.label import labelled_organisations
 from ..services.open_data import scdl_csv
@@ -87,30 +89,29 @@ def _association_map():
 @require_safe
 @anonymous_page_cache(60, areas=AREAS)
 def association_detail(request, slug):
-    # The same for everyone but whether the visitor is a référent (docs/conventions.md).
+    # The same for everyone but the référents' button (docs/conventions.md, Performance): what
+    # the page shows around it is rendered once per content version and read with the versions in
+    # one cache round trip, as HTML (a hit unpickles two strings, no instance).
     public = public_context(f"associations:detail:{slug}", lambda: _detail_public(slug), areas=AREAS)
-    organisation = public["organisation"]
-    if public["label"] is None:
+    if public["redirect"]:
         # Only labelled associations are in the directory; the others have the kernel's page.
-        return redirect("organisation_detail", slug=organisation.slug)
-    context = {
-        **public,
-        "is_referent": request.user.is_authenticated
-        and Organisation.objects.filter(pk=organisation.pk).filter(referent_q(request.user)).exists(),
-    }
+        return redirect("organisation_detail", slug=public["slug"])
+    context = {"public": public, "is_referent": is_referent_of(request, public["pk"])}
     return render(request, "associations/association_detail.html", context)
 
 
 def _detail_public(slug) -> dict:
-    """An association's page content (an unknown slug is a 404 raised here, never cached)."""
+    """An association's page as everyone sees it (an unknown slug is a 404 raised here, never
+    cached): its title, and the HTML above and below the référents' button."""
     queryset = (
         Organisation.objects.active().filter(kind=OrganisationKind.ASSOCIATION).select_related("commune")
     )
     organisation = get_object_or_404(queryset, slug=slug)
+    found = {"pk": organisation.pk, "slug": organisation.slug, "name": organisation.name}
     label = RelaisLabel.objects.current().filter(organisation=organisation).order_by("-valid_until").first()
     if label is None:
-        return {"organisation": organisation, "label": None}
-    return {
+        return found | {"redirect": True}
+    context = {
         "organisation": organisation,
         "label": label,
         "themes": list(organisation.themes.all()),
@@ -120,6 +121,12 @@ def _detail_public(slug) -> dict:
             .select_related("campaign")
             .order_by("-campaign__year")
         ),
+    }
+    return found | {
+        "redirect": False,
+        "summary": organisation.summary,
+        "head": render_to_string("associations/includes/_association_head.html", context),
+        "sections": render_to_string("associations/includes/_association_sections.html", context),
     }
 
 
@@ -134,30 +141,41 @@ def charter(request):
 @require_safe
 @anonymous_page_cache(60, query_params=["annee", "page"], areas=AREAS)
 def funded_programmes(request):
-    granted = SubsidyApplication.objects.filter(status__in=GRANTED_STATUSES)
-    years = list(granted.order_by("-campaign__year").values_list("campaign__year", flat=True).distinct())
-    year = request.GET.get("annee")
-    if year and year.isdigit() and int(year) in years:
-        granted = granted.filter(campaign__year=int(year))
-    else:
-        year = None
-    totals = granted.aggregate(total=Sum("granted_amount"), count=Count("id"))
-    page, query = paginate(
-        request,
-        granted.select_related("campaign", "organisation", "organisation__commune").order_by(
-            "-campaign__year", "organisation__name"
-        ),
-    )
+    # The same for everyone: the page's content is one public fragment per year and page, built
+    # only on a miss (docs/conventions.md, Performance).
+    year = request.GET.get("annee", "")
+
+    def build():
+        granted = SubsidyApplication.objects.filter(status__in=GRANTED_STATUSES)
+        years = list(granted.order_by("-campaign__year").values_list("campaign__year", flat=True).distinct())
+        chosen = int(year) if year.isdigit() and int(year) in years else None
+        if chosen is not None:
+            granted = granted.filter(campaign__year=chosen)
+        page, _ = paginate(
+            request,
+            granted.select_related("campaign", "organisation", "organisation__commune").order_by(
+                "-campaign__year", "organisation__name"
+            ),
+        )
+        return {
+            "page": page,
+            "programmes": page.object_list,
+            "years": years,
+            "year": str(chosen) if chosen is not None else None,
+            "totals": granted.aggregate(total=Sum("granted_amount"), count=Count("id")),
+        }
+
     return render(
         request,
         "associations/funded_programmes.html",
         {
-            "page": page,
-            "programmes": page.object_list,
-            "query": query,
-            "years": years,
-            "year": year,
-            "totals": totals,
+            **lazy_context(build, ["page", "programmes", "years", "year", "totals"]),
+            "query": known_query(request.GET, ["annee"]),
+            # What the fragment varies on: the year and page asked (an unknown parameter makes no
+            # fragment of its own).
+            "year_asked": year,
+            "page_number": request.GET.get("page", ""),
+            "fragment_areas": ",".join(AREAS),
         },
     )
 
@@ -166,7 +184,10 @@ def funded_programmes(request):
 @require_safe
 @anonymous_page_cache(600, areas=AREAS)
 def grants_csv(request):
-    response = HttpResponse(scdl_csv(), content_type="text/csv; charset=utf-8")
+    # The same file for everyone, renewed when a grant or a beneficiary changes (the areas): the
+    # renders the page cache does not serve (signed in, unknown parameters) read it too.
+    text = public_context("associations:scdl-csv", scdl_csv, areas=AREAS, timeout=600)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="subventions-relais-cop21-scdl.csv"'
     return response
 
