@@ -7,18 +7,26 @@ another association's post is a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from pacte.cache import anonymous_page_cache, content_version
+from pacte.cache import anonymous_page_cache, lazy_context, public_context
 from pacte.enums import Action
 from pacte.htmx import wants_fragment
-from pacte.models import Event, ExchangeNetwork, Membership, Organisation, Reply, Topic
-from pacte.views.helpers import action_service, form_service, paginate, refusal_status
+from pacte.models import Event, ExchangeNetwork, Organisation, Reply, Topic
+from pacte.views.helpers import action_service, form_service, known_query, paginate, refusal_status
 
-from .access import in_network, referent_organisations
+from .access import (
+    in_network,
+    in_network_request,
+    is_member_of,
+    is_referent_of,
+    network_roles,
+    referent_organisations,
+)
 from .forms import ReplyForm, ReportForm, ShowcaseFilter, ShowcaseForm, TopicForm
 from .models import ShowcaseAction, ShowcaseStatus
 from .services import (
@@ -37,11 +45,6 @@ AREAS = ("agenda", "associations")
 PUBLIC_CONTEXT_TIMEOUT = 60
 
 
-def tools_url() -> str:
-    """The tool library (associations/reseau/tools/, its own sub-package)."""
-    return reverse("associations:reseau_tools:list")
-
-
 def network_only(request, message: str = NOT_NETWORK):
     """The 403 page of what only the network's members (and staff) see, with the way to join."""
     return render(request, "associations/reseau/network_only.html", {"message": message}, status=403)
@@ -51,25 +54,27 @@ def _topics(user):
     return Topic.objects.in_scope(ExchangeNetwork.RELAIS).visible_to(user)
 
 
-def _public_home_context() -> dict:
-    """What the network's home shows everyone (latest showcase actions, next meetings), cached
-    under the content version of its areas: a write renews it with the anonymous page
-    (docs/conventions.md, Performance); only what depends on the person is queried per request."""
-    key = f"associations:reseau-home:{content_version(AREAS)}"
-    found = cache.get(key)
-    if found is None:
-        found = {
-            "showcase": list(ShowcaseAction.objects.published().for_listing()[:6]),
-            "meetings": list(
-                Event.objects.published()
-                .upcoming()
-                .filter(action=Action.RELAIS_NETWORK)
-                .for_listing()
-                .order_by("starts_at")[:4]
-            ),
-        }
-        cache.set(key, found, PUBLIC_CONTEXT_TIMEOUT)
-    return found
+def _public_home() -> dict:
+    """What the network's home shows everyone, rendered: the latest showcase actions and the next
+    meetings (the members'), once per content version of its areas and read with the versions in
+    one cache round trip (docs/conventions.md, Performance); only what depends on the person is
+    queried per request."""
+    showcase = list(ShowcaseAction.objects.published().for_listing()[:6])
+    meetings = list(
+        Event.objects.published()
+        .upcoming()
+        .filter(action=Action.RELAIS_NETWORK)
+        .for_listing()
+        .order_by("starts_at")[:4]
+    )
+    return {
+        "showcase": render_to_string(
+            "associations/reseau/includes/_home_showcase.html", {"showcase": showcase}
+        ),
+        "meetings": render_to_string(
+            "associations/reseau/includes/_home_meetings.html", {"meetings": meetings}
+        ),
+    }
 
 
 @login_not_required
@@ -77,22 +82,24 @@ def _public_home_context() -> dict:
 @anonymous_page_cache(60, areas=AREAS)
 def home(request):
     user = request.user
-    public = _public_home_context()
-    referent_of = list(referent_organisations(user)) if user.is_authenticated else []
-    member = bool(referent_of) or in_network(user)
-    context = {"is_member": member, "showcase": public["showcase"], "tools_url": tools_url()}
+    public = public_context(
+        "associations:reseau-home", _public_home, areas=AREAS, timeout=PUBLIC_CONTEXT_TIMEOUT
+    )
+    # The person's labelled associations and roles, in one query for the request (access.py).
+    referent = bool(network_roles(request).referent_ids)
+    member = in_network_request(request)
+    context = {"is_member": member, "public": public}
     if member:
         context |= {
             "topics": list(_topics(user).for_listing()[:8]),
-            "meetings": public["meetings"],
-            "referent_of": referent_of,
+            "referent_of": referent,
             "own_posts": list(
                 ShowcaseAction.objects.editable_by(user)
                 .exclude(status__in=[ShowcaseStatus.PUBLISHED, ShowcaseStatus.WITHDRAWN])
                 .select_related("organisation")
                 .order_by("-created_at")[:10]
             )
-            if referent_of
+            if referent
             else [],
         }
     return render(request, "associations/reseau/home.html", context)
@@ -182,11 +189,21 @@ def topic_reply(request, pk):
 @require_safe
 @anonymous_page_cache(60, filterset=ShowcaseFilter, areas=AREAS)
 def showcase_list(request):
-    showcase_filter = ShowcaseFilter(
-        request.GET or None, queryset=ShowcaseAction.objects.published().for_listing()
-    )
-    page, query = paginate(request, showcase_filter.qs)
-    context = {"filter": showcase_filter, "page": page, "actions": page.object_list, "query": query}
+    # The same for everyone (staff too: the showcase lists published actions only): one public
+    # fragment per filters and page, built only on a miss (docs/conventions.md, Performance).
+    def build():
+        showcase_filter = ShowcaseFilter(
+            request.GET or None, queryset=ShowcaseAction.objects.published().for_listing()
+        )
+        page, _ = paginate(request, showcase_filter.qs)
+        return {"filter": showcase_filter, "page": page, "actions": page.object_list}
+
+    context = {
+        **lazy_context(build, ["filter", "page", "actions"]),
+        "query": known_query(request.GET, ShowcaseFilter.base_filters),
+        "page_number": request.GET.get("page", ""),
+        "fragment_areas": ",".join(AREAS),
+    }
     template = (
         "associations/reseau/includes/_showcase_results.html"
         if wants_fragment(request)
@@ -195,36 +212,64 @@ def showcase_list(request):
     return render(request, template, context)
 
 
+def _shown(action) -> dict:
+    """What an action's page shows of it besides the person's buttons: its title, and its
+    article rendered (the photos and themes only change through the services, which renew the
+    content version)."""
+    context = {"action": action, "photos": list(action.photos.all()), "themes": list(action.themes.all())}
+    return {
+        "pk": action.pk,
+        "organisation_id": action.organisation_id,
+        "title": action.title,
+        "text": action.text,
+        "status": action.status,
+        "article": render_to_string("associations/reseau/includes/_showcase_article.html", context),
+    }
+
+
+def _published_shown(pk) -> dict:
+    """A published action's page, the same for everyone (anything else is a 404 raised here,
+    never cached)."""
+    action = get_object_or_404(
+        ShowcaseAction.objects.published().select_related("organisation", "commune", "event"), pk=pk
+    )
+    return _shown(action)
+
+
 @login_not_required
 @require_safe
 @anonymous_page_cache(60, areas=AREAS)
 def showcase_detail(request, pk):
     user = request.user
-    action = get_object_or_404(
-        ShowcaseAction.objects.visible_to(user).select_related("organisation", "commune", "event", "author"),
-        pk=pk,
-    )
-    can_edit = ShowcaseAction.objects.editable_by(user).filter(pk=action.pk).exists()
-    # Photos and themes only change through the services, which renew the content version.
-    key = f"associations:showcase:{action.pk}:{content_version(AREAS)}"
-    shown = cache.get(key)
-    if shown is None:
-        shown = {"photos": list(action.photos.all()), "themes": list(action.themes.all())}
-        cache.set(key, shown, PUBLIC_CONTEXT_TIMEOUT)
-    # The association's own people do not report its posts (the service refuses it too).
-    own = can_edit or (
-        user.is_authenticated
-        and Membership.objects.filter(organisation_id=action.organisation_id, user=user).exists()
-    )
+    try:
+        # A published action: read with the versions in one cache round trip.
+        shown = public_context(
+            f"associations:showcase:{pk}",
+            lambda: _published_shown(pk),
+            areas=AREAS,
+            timeout=PUBLIC_CONTEXT_TIMEOUT,
+        )
+    except Http404:
+        # Pending, refused, withdrawn: its association's members and staff only, never shared.
+        if not user.is_authenticated:
+            raise
+        shown = _shown(
+            get_object_or_404(
+                ShowcaseAction.objects.visible_to(user).select_related("organisation", "commune", "event"),
+                pk=pk,
+            )
+        )
+    # The person's memberships (one query per request, access.py): the association's référents
+    # correct and withdraw its posts; its own people do not report them (the service refuses it too).
+    can_edit = is_referent_of(request, shown["organisation_id"])
+    own = is_member_of(request, shown["organisation_id"])
     return render(
         request,
         "associations/reseau/showcase_detail.html",
         {
-            "action": action,
-            "photos": shown["photos"],
-            "themes": shown["themes"],
-            "can_edit": can_edit and action.status != ShowcaseStatus.WITHDRAWN,
-            "can_report": user.is_authenticated and action.is_public and not own,
+            "shown": shown,
+            "can_edit": can_edit and shown["status"] != ShowcaseStatus.WITHDRAWN,
+            "can_report": user.is_authenticated and shown["status"] == ShowcaseStatus.PUBLISHED and not own,
         },
     )
 

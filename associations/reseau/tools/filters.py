@@ -2,17 +2,33 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from pacte.filters import theme_filter
+from pacte.cache import public_context
+from pacte.models import Theme
 
 from ...enums import TargetPublic
 from .enums import ToolKind
 from .models import Loan, Tool, ToolCopy
 
 
+def theme_choices() -> list[tuple[str, str]]:
+    """The active themes as (slug, name), as the portal's « Thème » filter lists them, read from the
+    shared cache under the themes' area: a catalogue render that builds the form (a fragment miss)
+    reads no table for it."""
+    return public_context(
+        "reseau_tools:theme-choices",
+        lambda: list(Theme.objects.active().values_list("slug", "name")),
+        areas=("agenda",),
+    )
+
+
 class ToolFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Rechercher", method="filter_search")
     kind = django_filters.ChoiceFilter(label="Type", choices=ToolKind.choices, empty_label="Tous les types")
-    theme = theme_filter("themes")
+    # The portal's theme filter (pacte.filters.theme_filter: a theme by its slug), its choices
+    # from the shared cache rather than a query per form.
+    theme = django_filters.ChoiceFilter(
+        label="Thème", field_name="themes__slug", choices=theme_choices, empty_label="Tous les thèmes"
+    )
     public = django_filters.ChoiceFilter(
         label="Public visé", choices=TargetPublic.choices, empty_label="Tous les publics"
     )

@@ -3,24 +3,21 @@ public; network-only files, copies and their holders, the calendar, loans and re
 members of labelled associations and staff (`..access`). Every object comes through a queryset
 scoped to the person, so another organisation's object is a 404."""
 
-import hashlib
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from pacte.cache import anonymous_page_cache, public_context
+from pacte.cache import anonymous_page_cache, lazy_context, public_context
 from pacte.htmx import wants_fragment
 from pacte.models import Organisation
 from pacte.models.organisations import referent_q
 from pacte.permissions import acts_as_staff
-from pacte.views.helpers import action_service, form_service, int_or_404
+from pacte.views.helpers import action_service, form_service, int_or_404, known_query, paginate
 
 from ..access import in_network_request, network_roles, referent_organisations
 from . import calendar as month
@@ -30,7 +27,9 @@ from .filters import ToolFilter
 from .forms import CopyForm, HandoffForm, LoanRequestForm, RefuseForm, ReturnForm, ToolFileForm, ToolForm
 from .models import Loan, LoanHandoff, Tool, ToolCopy, ToolFile, ToolPhoto
 
-AREAS = ("associations",)
+# The tools, copies and loans are this app's; the owners' and holders' names, their communes and
+# the themes are the kernel's (its "agenda" area): a renamed association or theme shows at once.
+AREAS = ("agenda", "associations")
 T = "associations/reseau/tools/"
 
 
@@ -46,29 +45,27 @@ def _network_or_404(request):
 @require_safe
 @anonymous_page_cache(60, filterset=ToolFilter, areas=AREAS)
 def catalogue(request):
-    tool_filter = ToolFilter(request.GET or None, queryset=_catalogue_queryset())
-    # Only the filters and the page number key the cached results: an unknown parameter changes
-    # nothing on the page.
-    params = request.GET.copy()
-    for name in list(params):
-        if name not in ToolFilter.base_filters and name != "page":
-            params.pop(name)
-    results = public_context(
-        "reseau_tools:catalogue:" + hashlib.sha256(params.urlencode().encode()).hexdigest(),
-        lambda: _catalogue_results(request.GET),
-        areas=AREAS,
-    )
-    # A page over the cached count and rows: the pagination links need nothing else.
-    page = Page(
-        results["tools"], results["number"], Paginator(range(results["count"]), settings.PACTE_PAGE_SIZE)
-    )
-    params.pop("page", None)
-    context = {"filter": tool_filter, "page": page, "tools": page.object_list, "query": params.urlencode()}
+    # The filters and the results are the same for everyone (the catalogue lists the tools on
+    # offer; a withdrawn tool only shows on its own page): one public fragment per filters and
+    # page, built only on a miss (docs/conventions.md, Performance). Only the filters and the
+    # page number key it: an unknown parameter changes nothing on the page.
+    def build():
+        tool_filter = ToolFilter(request.GET or None, queryset=_catalogue_queryset())
+        page, _ = paginate(request, tool_filter.qs)
+        return {"filter": tool_filter, "page": page, "tools": page.object_list}
+
+    context = {
+        **lazy_context(build, ["filter", "page", "tools"]),
+        "query": known_query(request.GET, ToolFilter.base_filters),
+        "page_number": request.GET.get("page", ""),
+        "fragment_areas": ",".join(AREAS),
+    }
     if wants_fragment(request):
-        return render(request, T + "includes/_results.html", context)
+        return render(request, T + "includes/_results_fragment.html", context)
+    # The person's links: their labelled associations and roles, one query for the request.
     user = request.user
-    roles = network_roles(request)
     staff = user.is_authenticated and acts_as_staff(user)
+    roles = network_roles(request)
     context["can_add"] = staff or bool(roles.referent_ids)
     context["in_network"] = staff or bool(roles.roles)
     return render(request, T + "catalogue.html", context)
@@ -78,12 +75,6 @@ def _catalogue_queryset():
     # The catalogue lists the tools on offer, the same for everyone: a withdrawn tool only shows
     # on its own page (to its owner's référents and staff), so the results are shared.
     return Tool.objects.offered().for_listing().order_by("title", "id")
-
-
-def _catalogue_results(data) -> dict:
-    tool_filter = ToolFilter(data or None, queryset=_catalogue_queryset())
-    page = Paginator(tool_filter.qs, settings.PACTE_PAGE_SIZE).get_page(data.get("page"))
-    return {"tools": list(page.object_list), "number": page.number, "count": page.paginator.count}
 
 
 def _tool_data(pk) -> Tool:
@@ -106,6 +97,34 @@ def _tool_data(pk) -> Tool:
     return public_context(f"reseau_tools:tool:{pk}", build, areas=AREAS)
 
 
+def _tool_page(pk) -> dict:
+    """A tool's page as it is shown, rendered once per content version from `_tool_data`: its
+    public part, its files for the network and for everyone else, its active copies (the
+    network's), and what the view decides with (owner, withdrawn, copies or not). Read with the
+    versions in one cache round trip: a hit unpickles strings, no instance. An unknown tool is a
+    404 raised here, never cached."""
+    tool = _tool_data(pk)
+    files = list(tool.files.all())
+    copies = [copy for copy in tool.copies.all() if copy.is_active]
+    return {
+        "pk": tool.pk,
+        "title": tool.title,
+        "summary": tool.summary,
+        "owner_id": tool.owner_id,
+        "is_withdrawn": tool.is_withdrawn,
+        "has_copies": bool(copies),
+        "article": render_to_string(T + "includes/_tool_article.html", {"tool": tool}),
+        "public_files": render_to_string(
+            T + "includes/_tool_files.html",
+            {"files": [document for document in files if document.is_public], "in_network": False},
+        ),
+        "network_files": render_to_string(
+            T + "includes/_tool_files.html", {"files": files, "in_network": True}
+        ),
+        "copies": render_to_string(T + "includes/_tool_copies.html", {"tool": tool, "copies": copies}),
+    }
+
+
 @login_not_required
 @require_safe
 @anonymous_page_cache(60, areas=AREAS)
@@ -117,25 +136,23 @@ def tool_detail(request, pk):
     roles = network_roles(request)
     referent_of = roles.referent_ids
     network = staff or bool(roles.roles)
-    tool = _tool_data(pk)
+    public = public_context(f"reseau_tools:tool:{pk}:page", lambda: _tool_page(pk), areas=AREAS)
     # As Tool.objects.visible_to: a withdrawn tool is its owner's référents' and staff's only.
-    if tool.is_withdrawn and not (staff or tool.owner_id in referent_of):
+    if public["is_withdrawn"] and not (staff or public["owner_id"] in referent_of):
         raise Http404("Outil introuvable.")
-    files = [document for document in tool.files.all() if network or document.is_public]
-    context = {"tool": tool, "files": files, "in_network": network}
+    context = {"public": public, "in_network": network}
     if network:
-        context["copies"] = [copy for copy in tool.copies.all() if copy.is_active]
         context["loans"] = list(
             Loan.objects.filter(
-                copy__tool=tool, status__in=BLOCKING_STATUSES, end_on__gte=timezone.localdate()
+                copy__tool_id=pk, status__in=BLOCKING_STATUSES, end_on__gte=timezone.localdate()
             )
             .select_related("borrower", "copy")
             .order_by("start_on")[:20]
         )
         context["can_borrow"] = (
-            not tool.is_withdrawn and bool(context["copies"]) and bool(referent_of - {tool.owner_id})
+            not public["is_withdrawn"] and public["has_copies"] and bool(referent_of - {public["owner_id"]})
         )
-    context["can_edit"] = staff or (tool.owner_id is not None and tool.owner_id in referent_of)
+    context["can_edit"] = staff or (public["owner_id"] is not None and public["owner_id"] in referent_of)
     return render(request, T + "detail.html", context)
 
 
