@@ -15,6 +15,17 @@ from .forms import RefuseForm
 from .models import Loan, LoanHandoff, Tool, ToolCopy
 
 
+def service_action(description: str, call, done_text: str):
+    """An admin action that calls `call(obj, by)` (a service) for each chosen object, through
+    `run_each`: a refusal is reported per object, then one summary "<n> <done_text>"."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        run_each(modeladmin, request, queryset, lambda obj: call(obj, request.user), done_text)
+
+    return action
+
+
 class ToolCopyInline(admin.TabularInline):
     model = ToolCopy
     fields = ["label", "holder", "condition", "location", "is_active"]
@@ -70,25 +81,16 @@ class ToolAdmin(ServiceModelAdmin):
         # A tool leaves the catalogue by being withdrawn: its loans stay in the history.
         return False
 
-    @admin.action(description="Retirer du catalogue")
-    def withdraw(self, request, queryset):
-        run_each(
-            self,
-            request,
-            queryset,
-            lambda tool: services.tool_withdraw(tool=tool, by=request.user),
-            "outil(s) retiré(s).",
-        )
-
-    @admin.action(description="Remettre au catalogue")
-    def restore(self, request, queryset):
-        run_each(
-            self,
-            request,
-            queryset,
-            lambda tool: services.tool_restore(tool=tool, by=request.user),
-            "outil(s) remis au catalogue.",
-        )
+    withdraw = service_action(
+        "Retirer du catalogue",
+        lambda tool, by: services.tool_withdraw(tool=tool, by=by),
+        "outil(s) retiré(s).",
+    )
+    restore = service_action(
+        "Remettre au catalogue",
+        lambda tool, by: services.tool_restore(tool=tool, by=by),
+        "outil(s) remis au catalogue.",
+    )
 
 
 @admin.register(ToolCopy)
@@ -190,15 +192,11 @@ class LoanAdmin(ChangedByActionsOnly, admin.ModelAdmin):
     def overdue(self, obj):
         return obj.status == LoanStatus.OUT and obj.end_on < timezone.localdate()
 
-    @admin.action(description="Accepter les demandes choisies")
-    def accept(self, request, queryset):
-        run_each(
-            self,
-            request,
-            queryset,
-            lambda loan: services.loan_accept(loan=loan, by=request.user),
-            "prêt(s) accepté(s).",
-        )
+    accept = service_action(
+        "Accepter les demandes choisies",
+        lambda loan, by: services.loan_accept(loan=loan, by=by),
+        "prêt(s) accepté(s).",
+    )
 
     @admin.action(description="Refuser la demande choisie (avec un motif)…")
     def refuse(self, request, queryset):
@@ -238,27 +236,18 @@ class LoanAdmin(ChangedByActionsOnly, admin.ModelAdmin):
             ]
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), "moves": moves})
 
-    @admin.action(description="Enregistrer la sortie des exemplaires")
-    def pickup(self, request, queryset):
-        run_each(
-            self,
-            request,
-            queryset,
-            lambda loan: services.loan_pickup(loan=loan, by=request.user),
-            "sortie(s) enregistrée(s).",
-        )
-
-    @admin.action(description="Enregistrer le retour (bon état)")
-    def mark_returned(self, request, queryset):
-        run_each(
-            self,
-            request,
-            queryset,
-            lambda loan: services.loan_return(
-                loan=loan, condition="bon", note="Retour enregistré par l'équipe du PACTE.", by=request.user
-            ),
-            "retour(s) enregistré(s).",
-        )
+    pickup = service_action(
+        "Enregistrer la sortie des exemplaires",
+        lambda loan, by: services.loan_pickup(loan=loan, by=by),
+        "sortie(s) enregistrée(s).",
+    )
+    mark_returned = service_action(
+        "Enregistrer le retour (bon état)",
+        lambda loan, by: services.loan_return(
+            loan=loan, condition="bon", note="Retour enregistré par l'équipe du PACTE.", by=by
+        ),
+        "retour(s) enregistré(s).",
+    )
 
 
 @admin.register(LoanHandoff)

@@ -456,74 +456,64 @@ def _back(loan):
     return redirect("associations:reseau_tools:loan", pk=loan.pk)
 
 
+def _loan_move(request, pk, service, *, success, form_class=None, invalid="", fields=()):
+    """A button of the loan's page: `service` on the loan the person may see (the service checks
+    their rights), its outcome as a message, back to the loan's page. With `form_class`, what the
+    button posts is validated first (`invalid` tells what is missing) and its `fields` go to the
+    service."""
+    loan = _visible_loan(request, pk)
+    values = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, invalid)
+            return _back(loan)
+        values = {name: form.cleaned_data[name] for name in fields}
+    action_service(request, service, loan=loan, by=request.user, success=success, **values)
+    return _back(loan)
+
+
 @require_POST
 def loan_accept(request, pk):
-    loan = _visible_loan(request, pk)
-    action_service(
-        request,
-        services.loan_accept,
-        loan=loan,
-        by=request.user,
-        success="Le prêt est accepté ; l'association est prévenue.",
+    return _loan_move(
+        request, pk, services.loan_accept, success="Le prêt est accepté ; l'association est prévenue."
     )
-    return _back(loan)
 
 
 @require_POST
 def loan_refuse(request, pk):
-    loan = _visible_loan(request, pk)
-    form = RefuseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Donnez le motif du refus : l'association le lira.")
-        return _back(loan)
-    action_service(
+    return _loan_move(
         request,
+        pk,
         services.loan_refuse,
-        loan=loan,
-        reason=form.cleaned_data["reason"],
-        by=request.user,
         success="La demande est refusée ; l'association est prévenue.",
+        form_class=RefuseForm,
+        invalid="Donnez le motif du refus : l'association le lira.",
+        fields=("reason",),
     )
-    return _back(loan)
 
 
 @require_POST
 def loan_cancel(request, pk):
-    loan = _visible_loan(request, pk)
-    action_service(request, services.loan_cancel, loan=loan, by=request.user, success="Le prêt est annulé.")
-    return _back(loan)
+    return _loan_move(request, pk, services.loan_cancel, success="Le prêt est annulé.")
 
 
 @require_POST
 def loan_pickup(request, pk):
-    loan = _visible_loan(request, pk)
-    action_service(
-        request,
-        services.loan_pickup,
-        loan=loan,
-        by=request.user,
-        success="La sortie de l'exemplaire est enregistrée.",
-    )
-    return _back(loan)
+    return _loan_move(request, pk, services.loan_pickup, success="La sortie de l'exemplaire est enregistrée.")
 
 
 @require_POST
 def loan_return(request, pk):
-    loan = _visible_loan(request, pk)
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Indiquez l'état de l'exemplaire au retour.")
-        return _back(loan)
-    action_service(
+    return _loan_move(
         request,
+        pk,
         services.loan_return,
-        loan=loan,
-        condition=form.cleaned_data["condition"],
-        note=form.cleaned_data["note"],
-        by=request.user,
         success="Le retour de l'exemplaire est enregistré.",
+        form_class=ReturnForm,
+        invalid="Indiquez l'état de l'exemplaire au retour.",
+        fields=("condition", "note"),
     )
-    return _back(loan)
 
 
 @require_POST
