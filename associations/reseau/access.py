@@ -3,7 +3,6 @@ is in force today, and DACTE staff (with the second factor). Every view of the n
 
 from datetime import date
 
-from django.db import connections, router
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -11,6 +10,7 @@ from pacte.enums import MembershipRole
 from pacte.models import Membership, Organisation
 from pacte.models.organisations import referent_q
 from pacte.permissions import acts_as_staff
+from pacte.prepared import PreparedQuery
 
 from ..models import RelaisLabel
 
@@ -47,48 +47,29 @@ def in_network(user) -> bool:
 # "référent of this one?", "may edit?", "may borrow?"). Asked through the ORM, each question builds
 # and compiles a statement: about 0.5 ms of CPU, a fifth of a signed-in page's budget. The
 # person's memberships are few, so they are read once per request, with whether each association
-# holds a label in force today, by one statement compiled once per process (as the kernel loads
-# the session's user: pacte/auth_backends.py), and every question is answered from them.
-
-# Values no person and no day have, to find where they go in the compiled statement's parameters.
-_PERSON = -424243
-_DAY = date(1901, 2, 3)
-_statements: dict[str, tuple] = {}
+# holds a label in force today, by one statement compiled once per process (pacte.prepared),
+# and every question is answered from them.
 
 
-def _memberships_statement(using: str) -> tuple:
-    """(sql, params, {index: "person" | "day"}), once per database."""
-    found = _statements.get(using)
-    if found is None:
-        labelled = RelaisLabel.objects.current(_DAY).filter(organisation_id=OuterRef("organisation_id"))
-        queryset = (
-            Membership.objects.db_manager(using)
-            .filter(user_id=_PERSON)
-            .annotate(labelled=Exists(labelled))
-            .order_by()
-            .values_list("organisation_id", "role", "labelled")
-        )
-        sql, params = queryset.query.get_compiler(using).as_sql()
-        slots = {
-            index: "person" if value == _PERSON else "day"
-            for index, value in enumerate(params)
-            if value == _PERSON or value in (_DAY, _DAY.isoformat())
-        }
-        found = _statements[using] = (sql, tuple(params), slots)
-    return found
+def _memberships_query(person, day):
+    labelled = RelaisLabel.objects.current(day).filter(organisation_id=OuterRef("organisation_id"))
+    return (
+        Membership.objects.filter(user_id=person)
+        .annotate(labelled=Exists(labelled))
+        .order_by()
+        .values("organisation_id", "role", "labelled")
+    )
+
+
+_MEMBERSHIPS = PreparedQuery(_memberships_query, person=int, day=date)
 
 
 def _read_memberships(user) -> list[tuple[int, str, bool]]:
     """(organisation id, role, labelled today) of each of `user`'s memberships."""
-    using = router.db_for_read(Membership)
-    sql, params, slots = _memberships_statement(using)
-    values = {"person": user.pk, "day": timezone.localdate()}
-    params = [values[slots[index]] if index in slots else value for index, value in enumerate(params)]
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        return [
-            (organisation_id, role, bool(labelled)) for organisation_id, role, labelled in cursor.fetchall()
-        ]
+    return [
+        (row["organisation_id"], row["role"], bool(row["labelled"]))
+        for row in _MEMBERSHIPS.rows(person=user.pk, day=timezone.localdate())
+    ]
 
 
 def person_memberships(request) -> list[tuple[int, str, bool]]:
