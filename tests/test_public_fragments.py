@@ -4,26 +4,14 @@ the next request, and nothing personal (another person's state, staff's drafts) 
 fragment that others are served. Page cache off: every request here renders the page."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from pacte.enums import MembershipRole
 from pacte.models import Membership
 from tests.factories import UserFactory, commune
+from tests.pages import page_query_count as _queries
+from tests.pages import page_text as _text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
-
-
-def _text(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize(

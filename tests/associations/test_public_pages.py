@@ -9,8 +9,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from associations.services import instruction
 from tests.associations.factories import (
@@ -23,23 +21,13 @@ from tests.associations.factories import (
     referent,
 )
 from tests.factories import EventFactory, MembershipFactory, UserFactory
+from tests.pages import page_query_count as _queries
+from tests.pages import page_text as _text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 FUNDED = "/associations/programmes-finances/"
 CSV = "/associations/subventions-scdl.csv"
-
-
-def _text(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200, url
-    return len(queries)
 
 
 @pytest.fixture

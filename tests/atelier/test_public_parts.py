@@ -5,30 +5,16 @@ and applications read on every request and never shared (docs/conventions.md, Pe
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from atelier.models import Closure, Criterion
 from atelier.services.calls import application_start
 from tests.atelier.factories import CallFactory, referent
 from tests.factories import OrganisationFactory, UserFactory
+from tests.pages import page_queries_but_session as _queries
+from tests.pages import page_text as _text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
-
-
-def _queries(client, url):
-    """The page's queries but the session's (the bench and production read sessions from Redis)."""
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return [query["sql"] for query in ctx.captured_queries if "django_session" not in query["sql"]]
-
-
-def _text(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 @pytest.mark.parametrize("role", ["anonymous", "citizen", "resident"])

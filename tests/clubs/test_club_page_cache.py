@@ -3,30 +3,16 @@
 write (docs/conventions.md, Performance)."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from clubs.enums import PracticeStatus
 from clubs.services import club_leave, club_mailings_set, club_update_presentation, practice_create
 from tests.clubs.factories import ClubFactory, PracticeFactory, animator, member
 from tests.clubs.test_queries import _grow_club
 from tests.factories import UserFactory
+from tests.pages import page_queries_but_session as _queries
+from tests.pages import page_text as _text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
-
-
-def _queries(client, url):
-    """The page's queries but the session's (the bench and production read sessions from Redis)."""
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return [query["sql"] for query in ctx.captured_queries if "django_session" not in query["sql"]]
-
-
-def _text(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 @pytest.mark.parametrize("viewer", ["non_member", "member", "animator"])

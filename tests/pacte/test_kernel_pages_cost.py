@@ -9,10 +9,8 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pacte.cache import bump_content_version
@@ -22,22 +20,12 @@ from pacte.models import Commune, Event, Membership, Registration
 from pacte.prepared import PreparedQuery
 from pacte.services.registrations import registration_create
 from tests.factories import EventFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.pages import page_query_count as _queries
+from tests.pages import page_text as _text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def _text(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200, url
-    return len(queries)
 
 
 # --- The layout ---------------------------------------------------------------------------------

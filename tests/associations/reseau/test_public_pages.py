@@ -4,13 +4,13 @@ request; the person's state (member or not, référent, their drafts, their butt
 to anyone else. Page cache off: every request here renders the page."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from associations.reseau.access import in_network, in_network_request, network_roles, referent_organisations
 from associations.reseau.services import showcase_publish, showcase_update
 from pacte.enums import Action
 from tests.factories import EventFactory
+from tests.pages import page_query_count as _queries
+from tests.pages import page_text as _text
 
 from .conftest import ROLES, post
 
@@ -18,18 +18,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 HOME = "/associations/reseau/"
 SHOWCASE = "/associations/reseau/vitrine/"
-
-
-def _text(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200, url
-    return len(queries)
 
 
 def test_warm_pages_read_no_data(client, net):

@@ -12,24 +12,14 @@ from associations.enums import TargetPublic
 from associations.reseau.tools import services
 from associations.reseau.tools.enums import ToolKind
 from pacte.models import Theme
+from tests.pages import page_query_count as _queries
+from tests.pages import page_text as _text
 
 from .factories import pdf
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 CATALOGUE = "/associations/reseau/outils/"
-
-
-def _text(client, url, **headers):
-    response = client.get(url, **headers)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200, url
-    return len(queries)
 
 
 def test_warm_pages_read_no_data(client, world):
