@@ -1,11 +1,9 @@
 """Public pages of the letter: subscription, archive, experience sheets; and the personal pages
 reached by a signed link (confirmation, preferences, unsubscription)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import truncatewords
@@ -19,7 +17,7 @@ from pacte.client_ip import client_ip
 from pacte.htmx import wants_fragment
 from pacte.permissions import acts_as_staff
 from pacte.services.errors import RefusedError
-from pacte.views.helpers import known_query
+from pacte.views.helpers import filtered_list
 
 from .enums import SubscriberStatus
 from .filters import SheetFilter
@@ -256,20 +254,14 @@ def sheet_list(request):
     # drafts, get the page rendered for them (docs/conventions.md, Performance).
     editor = request.user.is_authenticated and acts_as_staff(request.user)
 
-    def build():
-        sheet_filter = SheetFilter(
-            request.GET or None, queryset=ExperienceSheet.objects.visible_to(request.user).for_listing()
-        )
-        page = Paginator(sheet_filter.qs, settings.PACTE_PAGE_SIZE).get_page(request.GET.get("page"))
-        return {"filter": sheet_filter, "page": page, "sheets": page.object_list}
-
-    context = {
-        **lazy_context(build, ["filter", "page", "sheets"]),
-        "query": known_query(request.GET, SheetFilter.base_filters),
-        "page_number": request.GET.get("page", ""),
-        "fragment_areas": ",".join(AREAS),
-        "shared_name": "" if editor else "newsletter:sheets",
-    }
+    context = filtered_list(
+        request,
+        SheetFilter,
+        lambda: ExperienceSheet.objects.visible_to(request.user).for_listing(),
+        "sheets",
+        areas=AREAS,
+    )
+    context["shared_name"] = "" if editor else "newsletter:sheets"
     template = (
         "newsletter/includes/_sheet_results.html" if wants_fragment(request) else "newsletter/sheet_list.html"
     )

@@ -13,11 +13,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from pacte.cache import anonymous_page_cache, lazy_context, public_context
+from pacte.cache import anonymous_page_cache, public_context
 from pacte.enums import Action
 from pacte.htmx import wants_fragment
 from pacte.models import Event, ExchangeNetwork, Organisation, Reply, Topic
-from pacte.views.helpers import action_service, form_service, known_query, paginate, refusal_status
+from pacte.views.helpers import (
+    action_service,
+    filtered_list,
+    form_service,
+    paginate,
+    refusal_status,
+)
 
 from .access import (
     in_network,
@@ -191,19 +197,13 @@ def topic_reply(request, pk):
 def showcase_list(request):
     # The same for everyone (staff too: the showcase lists published actions only): one public
     # fragment per filters and page, built only on a miss (docs/conventions.md, Performance).
-    def build():
-        showcase_filter = ShowcaseFilter(
-            request.GET or None, queryset=ShowcaseAction.objects.published().for_listing()
-        )
-        page, _ = paginate(request, showcase_filter.qs)
-        return {"filter": showcase_filter, "page": page, "actions": page.object_list}
-
-    context = {
-        **lazy_context(build, ["filter", "page", "actions"]),
-        "query": known_query(request.GET, ShowcaseFilter.base_filters),
-        "page_number": request.GET.get("page", ""),
-        "fragment_areas": ",".join(AREAS),
-    }
+    context = filtered_list(
+        request,
+        ShowcaseFilter,
+        lambda: ShowcaseAction.objects.published().for_listing(),
+        "actions",
+        areas=AREAS,
+    )
     template = (
         "associations/reseau/includes/_showcase_results.html"
         if wants_fragment(request)

@@ -15,7 +15,7 @@ from pacte.htmx import wants_fragment
 from pacte.maps import commune_map
 from pacte.models import Event, Organisation, Theme
 from pacte.models.organisations import referent_q
-from pacte.views.helpers import known_query
+from pacte.views.helpers import filtered_list, known_query
 
 from ..enums import GRANTED_STATUSES
 from ..filters import AssociationFilter
@@ -43,25 +43,19 @@ def _directory_queryset():
 def directory(request):
     # The same for everyone: the content is one public fragment per filters and page, built only
     # on a miss (docs/conventions.md, Performance).
-    query = known_query(request.GET, AssociationFilter.base_filters)
     fragment = not wants_fragment(request)  # the page cache's key decides the same way
-
-    def build():
-        association_filter = AssociationFilter(request.GET or None, queryset=_directory_queryset())
-        page, _ = paginate(request, association_filter.qs)
-        data = {"filter": association_filter, "page": page, "associations": page.object_list}
-        if fragment:
-            data["association_map"] = _association_map()
-            data["campaign"] = Campaign.objects.published().order_by("-year").first()
-        return data
-
-    names = ["filter", "page", "associations"] + (["association_map", "campaign"] if fragment else [])
-    context = {
-        **lazy_context(build, names),
-        "query": query,
-        "page_number": request.GET.get("page", ""),
-        "fragment_areas": ",".join(AREAS),
-    }
+    # The whole page also shows the map and the current campaign; the htmx partial only the list.
+    extra = (
+        {
+            "association_map": _association_map,
+            "campaign": lambda: Campaign.objects.published().order_by("-year").first(),
+        }
+        if fragment
+        else None
+    )
+    context = filtered_list(
+        request, AssociationFilter, _directory_queryset, "associations", areas=AREAS, extra=extra
+    )
     if not fragment:
         return render(request, "associations/includes/_directory_results.html", context)
     return render(request, "associations/directory.html", context)

@@ -14,14 +14,14 @@ from pacte.cache import anonymous_page_cache, lazy_context, public_context
 from pacte.htmx import wants_fragment
 from pacte.maps import commune_geometry, commune_map
 from pacte.models import Commune, Event, Membership
-from pacte.views.helpers import known_query
+from pacte.views.helpers import filtered_list, known_query
 
 from ..comparison import compare
 from ..filters import ActionFilter, MapFilter
 from ..models import Commitment, CommuneAction, Convention, Replication
 from ..models.access import commune_ids_of, commune_organisations
 from ..ranking import travelled
-from .common import AREAS, paginate
+from .common import AREAS
 
 
 def commune_links() -> dict[int, str]:
@@ -90,19 +90,9 @@ def network_map(request):
 @anonymous_page_cache(60, filterset=ActionFilter, areas=AREAS)
 def action_list(request):
     # The same for everyone: one public fragment per filters and page, built only on a miss.
-    def build():
-        action_filter = ActionFilter(
-            request.GET or None, queryset=CommuneAction.objects.published().for_listing()
-        )
-        page, _ = paginate(request, action_filter.qs)
-        return {"filter": action_filter, "page": page, "actions": page.object_list}
-
-    context = {
-        **lazy_context(build, ["filter", "page", "actions"]),
-        "query": known_query(request.GET, ActionFilter.base_filters),
-        "page_number": request.GET.get("page", ""),
-        "fragment_areas": ",".join(AREAS),
-    }
+    context = filtered_list(
+        request, ActionFilter, lambda: CommuneAction.objects.published().for_listing(), "actions", areas=AREAS
+    )
     template = (
         "communes/includes/_action_results.html" if wants_fragment(request) else "communes/action_list.html"
     )

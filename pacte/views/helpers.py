@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 
+from ..cache import lazy_context
 from ..services.errors import RefusedError
 
 
@@ -21,6 +22,28 @@ def paginate(request, queryset, per_page: int | None = None):
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
+
+
+def filtered_list(request, filterset, queryset, name: str, *, areas, extra=None) -> dict:
+    """The context of a filtered list page that everyone sees alike, shown as one public fragment
+    per filters and page (docs/conventions.md, Performance): the filterset, the page and its
+    objects (under `name`) are built only on a fragment miss (`lazy_context`), from `queryset()`
+    and `extra` ({name: function} of more data the fragment shows), and the fragment is keyed by
+    the known filters only and the page number."""
+
+    def build():
+        found = filterset(request.GET or None, queryset=queryset())
+        page, _ = paginate(request, found.qs)
+        data = {"filter": found, "page": page, name: page.object_list}
+        data.update({key: function() for key, function in (extra or {}).items()})
+        return data
+
+    return {
+        **lazy_context(build, ["filter", "page", name, *(extra or {})]),
+        "query": known_query(request.GET, filterset.base_filters),
+        "page_number": request.GET.get("page", ""),
+        "fragment_areas": ",".join(areas),
+    }
 
 
 def known_query(data, names) -> str:

@@ -12,12 +12,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from pacte.cache import anonymous_page_cache, lazy_context, public_context
+from pacte.cache import anonymous_page_cache, public_context
 from pacte.htmx import wants_fragment
 from pacte.models import Organisation
 from pacte.models.organisations import referent_q
 from pacte.permissions import acts_as_staff
-from pacte.views.helpers import action_service, form_service, int_or_404, known_query, paginate
+from pacte.views.helpers import action_service, filtered_list, form_service, int_or_404
 
 from ..access import in_network_request, network_roles, referent_organisations
 from . import calendar as month
@@ -49,17 +49,7 @@ def catalogue(request):
     # offer; a withdrawn tool only shows on its own page): one public fragment per filters and
     # page, built only on a miss (docs/conventions.md, Performance). Only the filters and the
     # page number key it: an unknown parameter changes nothing on the page.
-    def build():
-        tool_filter = ToolFilter(request.GET or None, queryset=_catalogue_queryset())
-        page, _ = paginate(request, tool_filter.qs)
-        return {"filter": tool_filter, "page": page, "tools": page.object_list}
-
-    context = {
-        **lazy_context(build, ["filter", "page", "tools"]),
-        "query": known_query(request.GET, ToolFilter.base_filters),
-        "page_number": request.GET.get("page", ""),
-        "fragment_areas": ",".join(AREAS),
-    }
+    context = filtered_list(request, ToolFilter, _catalogue_queryset, "tools", areas=AREAS)
     if wants_fragment(request):
         return render(request, T + "includes/_results_fragment.html", context)
     # The person's links: their labelled associations and roles, one query for the request.
