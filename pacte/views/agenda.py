@@ -13,16 +13,16 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..cache import anonymous_page_cache, lazy_context, public_context
-from ..enums import MembershipRole
 from ..filters import EventFilter, commune_switch, with_home_commune
 from ..forms import AttendanceForm
 from ..htmx import wants_fragment
 from ..ical import calendar
-from ..models import Event, Membership, Registration
+from ..models import Event, Registration
 from ..permissions import acts_as_staff
 from ..prepared import PreparedQuery
 from ..services.errors import RefusedError
 from ..services.registrations import event_record_attendance, registration_cancel, registration_create
+from .organisations import is_referent
 
 ICAL_MAX_EVENTS = 500
 
@@ -142,23 +142,13 @@ _ACTIVE_REGISTRATION = PreparedQuery(
     event_id=int,
     user_id=int,
 )
-_REFERENT = PreparedQuery(
-    lambda organisation_id, user_id: Membership.objects.filter(
-        organisation_id=organisation_id, user_id=user_id, role=MembershipRole.REFERENT
-    ).order_by()[:1],
-    organisation_id=int,
-    user_id=int,
-)
 
 
 def _manages(user, event) -> bool:
     """Event.objects.editable_by(user) for this event: staff, or a référent of its organiser."""
     if acts_as_staff(user):
         return True
-    return (
-        bool(event.organiser_id)
-        and _REFERENT.first(organisation_id=event.organiser_id, user_id=user.pk) is not None
-    )
+    return bool(event.organiser_id) and is_referent(event.organiser_id, user.pk)
 
 
 @login_not_required

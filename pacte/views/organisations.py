@@ -81,7 +81,7 @@ def _organisation_page(request, slug) -> dict:
 
 
 # Whether the person is a référent of the organisation, compiled once per process
-# (pacte.prepared): the page's only query besides the user.
+# (pacte.prepared): the structure page's and the event page's only query besides the user.
 _REFERENT = PreparedQuery(
     lambda organisation_id, user_id: Membership.objects.filter(
         organisation_id=organisation_id, user_id=user_id, role=MembershipRole.REFERENT
@@ -89,6 +89,10 @@ _REFERENT = PreparedQuery(
     organisation_id=int,
     user_id=int,
 )
+
+
+def is_referent(organisation_id: int, user_id: int) -> bool:
+    return _REFERENT.first(organisation_id=organisation_id, user_id=user_id) is not None
 
 
 @login_not_required
@@ -101,8 +105,7 @@ def organisation_detail(request, slug):
     organisation = page["organisation"]
     # Organisation.objects.editable_by(user) for this one: staff, or one of its référents.
     can_manage = request.user.is_authenticated and (
-        acts_as_staff(request.user)
-        or _REFERENT.first(organisation_id=organisation.pk, user_id=request.user.pk) is not None
+        acts_as_staff(request.user) or is_referent(organisation.pk, request.user.pk)
     )
     return render(request, "pacte/organisation/detail.html", {**page, "can_manage": can_manage})
 
