@@ -66,17 +66,20 @@ class PacteConfig(portal.PortalApp):
         email_added.connect(on_email_added, dispatch_uid="pacte-email-change-notice")
 
     def key_figures(self):
-        from django.db.models import Count, Q
+        from django.db.models import Count, Q, Sum
 
-        from .enums import RegistrationStatus
-        from .models import Event, Registration
+        from .models import Event
 
-        registrations = Registration.objects.aggregate(
-            confirmed=Count("id", filter=Q(status=RegistrationStatus.CONFIRMED))
-        )["confirmed"]
+        # The confirmed registrations are the events' taken seats (kept by the registration
+        # services under the event's row lock): a sum over the events instead of a count over
+        # every registration, which took 60 ms with 200,000 of them (recounted at each
+        # registration, since a registration renews the agenda's figures).
+        counts = Event.objects.aggregate(
+            published=Count("id", filter=Q(is_published=True)), seats=Sum("seats_taken")
+        )
         return [
-            portal.KeyFigure(Event.objects.published().count(), "événement publié", "événements publiés", 10),
-            portal.KeyFigure(registrations, "inscription confirmée", "inscriptions confirmées", 20),
+            portal.KeyFigure(counts["published"], "événement publié", "événements publiés", 10),
+            portal.KeyFigure(counts["seats"] or 0, "inscription confirmée", "inscriptions confirmées", 20),
         ]
 
     def participations(self):

@@ -139,28 +139,38 @@ def public_context(name: str, build, *, areas=None, timeout: int = 60):
     person's membership, forms or CSRF token); `timeout` bounds what changes with the clock alone,
     as the page cache's does. A cache outage only costs the queries.
     """
-    watched = _watched(areas)
-    area_keys = [_area_key(area) for area in watched]
-    key = PUBLIC_KEY_PREFIX + name
+    return public_contexts({name: (areas, build)}, timeout=timeout)[name]
+
+
+def public_contexts(entries: dict, *, timeout: int = 60) -> dict:
+    """{name: data} for `entries` ({name: (areas, build)}), each as `public_context` keeps it, all
+    read in one cache round trip: only the entries whose areas changed are built again (the home
+    page's key figures, one entry per app, so that a registration recounts the agenda's only)."""
+    watched = {name: _watched(areas) for name, (areas, _build) in entries.items()}
+    area_names = list(dict.fromkeys(area for areas in watched.values() for area in areas))
+    keys = {name: PUBLIC_KEY_PREFIX + name for name in entries}
     try:
-        found = cache.get_many([*area_keys, key])
-        version = tuple(
-            found.get(area_key) or _init_version(area)
-            for area, area_key in zip(watched, area_keys, strict=True)
-        )
+        found = cache.get_many([*map(_area_key, area_names), *keys.values()])
+        current = {area: found.get(_area_key(area)) or _init_version(area) for area in area_names}
     except Exception:  # noqa: BLE001
         logger.exception("Public context cache unavailable.")
-        return build()
-    entry = found.get(key)
-    if entry is not None and entry[0] == version:
-        return entry[1]
-    data = build()
-    try:
-        # Stored with the versions read before building: a write committed meanwhile has bumped
-        # them, so this entry is already stale and will not be read.
-        cache.set(key, (version, data), timeout)
-    except Exception:  # noqa: BLE001
-        logger.exception("Public context cache: %s could not be stored.", name)
+        return {name: build() for name, (_areas, build) in entries.items()}
+    data, stale = {}, {}
+    for name, (_areas, build) in entries.items():
+        version = tuple(current[area] for area in watched[name])
+        entry = found.get(keys[name])
+        if entry is not None and entry[0] == version:
+            data[name] = entry[1]
+        else:
+            data[name] = build()
+            # Stored with the versions read before building: a write committed meanwhile has
+            # bumped them, so this entry is already stale and will not be read.
+            stale[keys[name]] = (version, data[name])
+    if stale:
+        try:
+            cache.set_many(stale, timeout)
+        except Exception:  # noqa: BLE001
+            logger.exception("Public context cache: %s could not be stored.", ", ".join(stale))
     return data
 
 

@@ -349,7 +349,8 @@ def seed_base(stdout=None) -> dict:
 def _bulk_register(event: Event, people) -> None:
     """Fast registrations for demo data, keeping seats_taken and the waiting list consistent."""
     rows = []
-    taken = event.seats_taken
+    # Counted rather than read from `event`, which may predate another seeder's registrations.
+    taken = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count()
     for person in people:
         if event.capacity is None or taken < event.capacity:
             status = RegistrationStatus.CONFIRMED
@@ -358,7 +359,9 @@ def _bulk_register(event: Event, people) -> None:
             status = RegistrationStatus.WAITLISTED
         rows.append(Registration(event=event, user=person, status=status))
     Registration.objects.bulk_create(rows, ignore_conflicts=True)
-    Event.objects.filter(pk=event.pk).update(seats_taken=taken)
+    # Counted again: `ignore_conflicts` skipped the people already registered.
+    confirmed = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count()
+    Event.objects.filter(pk=event.pk).update(seats_taken=confirmed)
 
 
 def seed_scale(scale: int, stdout=None) -> None:

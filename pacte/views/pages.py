@@ -13,7 +13,7 @@ from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_safe
 
 from .. import portal
-from ..cache import anonymous_page_cache, content_version, lazy_context
+from ..cache import anonymous_page_cache, lazy_context, public_contexts
 from ..checks import runtime_mode
 from ..enums import Action
 from ..models import Event
@@ -62,9 +62,17 @@ ACTIONS = [
 
 
 def key_figures() -> list:
-    """The figures every app declares, cached: the home page must not count rows on each visit."""
-    # Keyed on the content version, so the figures follow the pages' invalidation.
-    return cache.get_or_set(f"pacte:key-figures:{content_version()}", portal.key_figures, 600)
+    """The figures every app declares, cached: the home page must not count rows on each visit.
+
+    Each app's figures are kept under its own page-cache area, all read in one round trip: a
+    registration (the agenda's area) recounts the agenda's figures, not the six other apps'.
+    """
+    entries = {
+        f"key-figures:{app.label}": ([app.get_cache_area()], lambda app=app: list(app.key_figures()))
+        for app in portal.portal_apps()
+    }
+    figures = [figure for found in public_contexts(entries, timeout=600).values() for figure in found]
+    return sorted(figures, key=lambda figure: figure.position)
 
 
 def _home_data() -> dict:
