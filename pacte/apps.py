@@ -58,6 +58,15 @@ class PacteConfig(portal.PortalApp):
             record_second_factor_on_activation, sender=Authenticator, dispatch_uid="pacte-2fa-activation"
         )
 
+        # The session's user is cached (pacte.auth_backends): any save or deletion drops it.
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete
+
+        from .auth_backends import forget_user
+
+        post_save.connect(forget_user, sender=get_user_model(), dispatch_uid="pacte-user-cache-save")
+        post_delete.connect(forget_user, sender=get_user_model(), dispatch_uid="pacte-user-cache-delete")
+
         # A change of address is told to the current address first, with a way to cancel it.
         from allauth.account.signals import email_added
 

@@ -31,12 +31,12 @@ def _viewer(client, signed_in):
 
 def _person(signed_in, own=0):
     """What a signed-in render adds: the session (a row with the embedded settings; read from
-    Redis with REDIS_URL, as in production and CI), the user, and `own` queries of the page about
-    the person (their membership, subscription…)."""
+    Redis with REDIS_URL, as in production and CI) and `own` queries of the page about the person
+    (their membership, subscription…); the user comes from the cache (pacte.auth_backends)."""
     from django.conf import settings
 
     session = 0 if "cache" in settings.SESSION_ENGINE else 1
-    return session + 1 + own if signed_in else 0
+    return session + own if signed_in else 0
 
 
 def _check(client, url, grow):
