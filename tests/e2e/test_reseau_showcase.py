@@ -47,6 +47,8 @@ def test_post_publish_and_show(page, context, log_in, e2e_db, tmp_path):
     expect(page.get_by_role("heading", level=1)).to_have_text("Partager une action dans la vitrine")
     page.get_by_label("Titre").fill("Fête des récoltes au jardin")
     page.get_by_label("Récit de l'action").fill("Cent habitants ont goûté les légumes des jardins partagés.")
+    # The commune list becomes a field to type into once the page's script has run.
+    expect(page.get_by_label("Commune")).to_have_attribute("list", "id_commune_liste")
     page.get_by_label("Commune").fill("Le Petit-Quevilly")
     page.get_by_label("Commune").press("Tab")
     page.get_by_label("Public touché").select_option(label="Familles")
