@@ -98,12 +98,18 @@ def _init_version(area: str) -> int:
 def bump(*areas: str) -> None:
     """Renew the cached pages of `areas` now. Never raises: a cache outage must not fail a write."""
     for area in (*areas, EVERY_AREA) if areas else ():
-        try:
-            cache.incr(_area_key(area))
-        except ValueError:  # no version yet: any new value differs from the stored pages' versions
-            cache.set(_area_key(area), time.time_ns(), timeout=None)
-        except Exception:  # noqa: BLE001 — pages expire on their own after their timeout
-            logger.exception("Page cache: the version of %s could not be bumped.", area)
+        renew(area)
+
+
+def renew(name: str) -> None:
+    """Give the version `name` a new value, and that one only (not the every-area version): for
+    versions of a single object, such as a user's (pacte.auth_backends). Never raises."""
+    try:
+        cache.incr(_area_key(name))
+    except ValueError:  # no version yet: any new value differs from the stored entries' versions
+        cache.set(_area_key(name), time.time_ns(), timeout=None)
+    except Exception:  # noqa: BLE001 — entries expire on their own after their timeout
+        logger.exception("Cache: the version of %s could not be renewed.", name)
 
 
 def bump_content_version() -> None:

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from pacte.auth_backends import AuthenticationBackend, ModelBackend, _user_key, load_user
+from pacte.auth_backends import AuthenticationBackend, ModelBackend, _names, load_user
+from pacte.cache import PUBLIC_KEY_PREFIX, area_versions
 from pacte.models import User
 from tests.factories import UserFactory, commune
 
@@ -78,18 +79,21 @@ def test_a_deleted_account_is_nobody_at_once():
     assert load_user(pk) is None
 
 
-def test_a_row_cached_by_another_request_before_commit_is_dropped_after_it(
+def test_a_row_cached_by_another_request_before_commit_is_not_served_after_it(
     django_capture_on_commit_callbacks,
 ):
     """Another process may read and cache the row as it was until the save commits (a password
-    change): the entry is dropped again after commit."""
+    change): it stores it under the version it read, which the commit renews."""
     user = UserFactory()
     stale = load_user(user.pk)
+    entry, version = _names(user.pk)
     with django_capture_on_commit_callbacks(execute=True):
         user.set_password("un-tout-autre-mot-de-passe")
         user.save()
-        cache.set(_user_key(user.pk), stale)  # what a concurrent request would have stored
-    assert load_user(user.pk).password == user.password != stale.password
+        # What a concurrent request would have stored: the old row, under the version of now.
+        cache.set(PUBLIC_KEY_PREFIX + entry, (area_versions([version]), stale))
+        assert load_user(user.pk).password == stale.password  # served until the commit…
+    assert load_user(user.pk).password == user.password != stale.password  # …never after it
 
 
 def test_a_deactivation_signs_the_person_out_at_the_next_request(client):
