@@ -24,9 +24,14 @@ not `__icontains`): otherwise the first call raises ValueError rather than run a
 Values that never change (a status, a role) are written in `build` as usual.
 """
 
+import hashlib
+import re
 from datetime import date, timedelta
+from functools import partial
 
 from django.db import connections, router
+
+from .cache import public_contexts
 
 # Values no id, slug or day has, to find where each argument lands among the statement's
 # parameters.
@@ -36,14 +41,38 @@ _DATE_PLACEHOLDER = date(1901, 2, 3)
 _TYPES = (int, str, date)
 
 
+# The tables a statement reads, as Django quotes them (subqueries included).
+_TABLES = re.compile(r'(?:FROM|JOIN)\s+"([^"]+)"')
+# Bounds what changes with the clock alone, as the page cache's timeouts do.
+CACHE_TIMEOUT = 300
+
+
+def areas_of_tables(tables) -> tuple[str, ...]:
+    """The page-cache areas whose versions renew when any of `tables` is written (a watched
+    model's table or one of its many-to-many tables), or () when one of them is watched by none."""
+    from .portal import watched_models
+
+    watching = {}
+    for model, area in watched_models():
+        for table in [model._meta.db_table] + [
+            m2m.remote_field.through._meta.db_table for m2m in model._meta.local_many_to_many
+        ]:
+            watching.setdefault(table, set()).add(area)
+    tables = set(tables)
+    if not tables or not tables <= set(watching):
+        return ()
+    return tuple(sorted(set().union(*(watching[table] for table in tables))))
+
+
 class PreparedQuery:
-    def __init__(self, build, **types):
+    def __init__(self, build, *, cache: bool = True, **types):
         for name, kind in types.items():
             if kind not in _TYPES:
                 raise TypeError(f"PreparedQuery : type non pris en charge pour {name} ({kind!r}).")
-        self.build, self.types = build, types
+        self.build, self.types, self.cache = build, types, cache
         self._model = None
         self._compiled: dict[str, tuple] = {}
+        self._cached_areas: dict[str, tuple] = {}
 
     def _placeholders(self) -> dict:
         found = {}
@@ -109,9 +138,26 @@ class PreparedQuery:
         if self._model is None:
             self._model = self.build(**self._placeholders()).model
         using = router.db_for_read(self._model)
-        sql, params, positions, names, converters, as_instances = self._compile(using)
-        if as_instances != instances:
+        compiled = self._compile(using)
+        if compiled[5] != instances:
             raise TypeError("PreparedQuery : rows() pour un queryset .values(…), instances() sinon.")
+        areas = self._areas(using, compiled[0])
+        if not areas:
+            return self._execute(using, compiled, values)
+        # Cached under the versions of the areas watching every table read (pacte.cache): a
+        # write to any of them renews the answer, as it renews the pages.
+        key = hashlib.md5(repr((compiled[0], sorted(values.items()))).encode(), usedforsecurity=False)
+        name = f"prepared:{using}:{key.hexdigest()}"
+        build = partial(self._execute, using, compiled, values)
+        return public_contexts({name: (areas, build)}, timeout=CACHE_TIMEOUT)[name]
+
+    def _areas(self, using: str, sql: str) -> tuple[str, ...]:
+        if using not in self._cached_areas:
+            self._cached_areas[using] = areas_of_tables(_TABLES.findall(sql)) if self.cache else ()
+        return self._cached_areas[using]
+
+    def _execute(self, using: str, compiled: tuple, values: dict) -> list:
+        sql, params, positions, names, converters, as_instances = compiled
         params = list(params)
         for index, name, as_text in positions:
             value = values[name]
@@ -129,7 +175,7 @@ class PreparedQuery:
                 for convert in functions:
                     row[index] = convert(row[index], expression, connection)
             found.append(
-                self._model.from_db(using, names, row) if instances else dict(zip(names, row, strict=True))
+                self._model.from_db(using, names, row) if as_instances else dict(zip(names, row, strict=True))
             )
         return found
 

@@ -20,7 +20,7 @@ def _memberships(organisation_id, user_id):
 
 
 def test_rows_are_the_queryset_s_for_each_call():
-    prepared = PreparedQuery(_memberships, organisation_id=int, user_id=int)
+    prepared = PreparedQuery(_memberships, cache=False, organisation_id=int, user_id=int)
     first, second = OrganisationFactory(), OrganisationFactory()
     person = UserFactory()
     Membership.objects.create(organisation=first, user=person, role=MembershipRole.REFERENT)
@@ -73,3 +73,29 @@ def test_day_arguments_reach_every_place_they_are_used():
     assert prepared.rows(day=today - timedelta(days=400)), "the events must be found"
     for day in (today - timedelta(days=400), today, today + timedelta(days=400)):
         assert prepared.rows(day=day) == list(starting_on(day))
+
+
+def test_answers_are_cached_under_the_areas_of_the_tables_read(django_assert_num_queries):
+    """pacte_membership is watched by the kernel's area: the answer is kept until a write there."""
+    prepared = PreparedQuery(_memberships, organisation_id=int, user_id=int)
+    organisation, person = OrganisationFactory(), UserFactory()
+    assert prepared.rows(organisation_id=organisation.pk, user_id=person.pk) == []
+    with django_assert_num_queries(0):
+        assert prepared.rows(organisation_id=organisation.pk, user_id=person.pk) == []
+    Membership.objects.create(organisation=organisation, user=person, role=MembershipRole.REFERENT)
+    with django_assert_num_queries(1):  # the membership's save renewed the area
+        rows = prepared.rows(organisation_id=organisation.pk, user_id=person.pk)
+    assert [row["role"] for row in rows] == [MembershipRole.REFERENT]
+    other = UserFactory()
+    with django_assert_num_queries(1):  # other arguments, another answer
+        assert prepared.rows(organisation_id=organisation.pk, user_id=other.pk) == []
+
+
+def test_a_table_no_area_watches_is_read_each_time(django_assert_num_queries):
+    from pacte.models import User
+
+    prepared = PreparedQuery(lambda pk: User.objects.filter(pk=pk).values("email"), pk=int)
+    person = UserFactory()
+    prepared.rows(pk=person.pk)
+    with django_assert_num_queries(1):
+        assert prepared.rows(pk=person.pk) == [{"email": person.email}]

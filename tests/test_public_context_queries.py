@@ -32,7 +32,8 @@ def _viewer(client, signed_in):
 def _person(signed_in, own=0):
     """What a signed-in render adds: the session (a row with the embedded settings; read from
     Redis with REDIS_URL, as in production and CI) and `own` queries of the page about the person
-    (their membership, subscription…); the user comes from the cache (pacte.auth_backends)."""
+    (a subscription: a table no area watches); the user comes from the cache
+    (pacte.auth_backends), and so do the person's answers from watched tables (pacte.prepared)."""
     from django.conf import settings
 
     session = 0 if "cache" in settings.SESSION_ENGINE else 1
@@ -63,10 +64,10 @@ def test_organisation_page(client, signed_in):
             EventFactory(organiser=organisation)
             paid(staff, organisation=organisation)
 
-    assert _check(client, f"/structures/{organisation.slug}/", grow) == _person(signed_in, own=1)
+    assert _check(client, f"/structures/{organisation.slug}/", grow) == _person(signed_in)
     # A resident of the Atelier (another app's block) costs nothing more once warm.
     residency, _resident = resident(SpaceFactory())
-    assert _warm_count(client, f"/structures/{residency.organisation.slug}/") == _person(signed_in, own=1)
+    assert _warm_count(client, f"/structures/{residency.organisation.slug}/") == _person(signed_in)
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
@@ -82,7 +83,7 @@ def test_association_page(client, signed_in):
             EventFactory(organiser=organisation)
             paid(staff, organisation=organisation)
 
-    assert _check(client, f"/associations/{organisation.slug}/", grow) == _person(signed_in, own=1)
+    assert _check(client, f"/associations/{organisation.slug}/", grow) == _person(signed_in)
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
@@ -116,9 +117,9 @@ def test_commune_page_and_action_page(client, signed_in):
 
     _viewer(client, signed_in)
     # Signed in: whether they act for the commune.
-    assert _check(client, "/communes/rouen/", _grow) == _person(signed_in, own=1)
+    assert _check(client, "/communes/rouen/", _grow) == _person(signed_in)
     action = ActionFactory(commune=commune("rouen"))
-    assert _check(client, action.get_absolute_url(), _grow) == _person(signed_in, own=1)
+    assert _check(client, action.get_absolute_url(), _grow) == _person(signed_in)
 
 
 def test_an_unknown_organisation_is_a_404_and_is_not_cached(client):
