@@ -24,6 +24,9 @@ class AtelierConfig(portal.PortalApp):
         "atelier.Criterion",
         "atelier.RequiredDocument",
         "atelier.Residency",
+        # Not shown publicly, but a person's state on a call's page (their applications) is
+        # cached under this area's version (pacte.prepared): an application's write renews it.
+        "atelier.Application",
     )
     staff_permissions = {
         "DACTE administration": "all",

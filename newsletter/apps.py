@@ -14,7 +14,14 @@ class NewsletterConfig(portal.PortalApp):
     url_prefix = "lettre/"
     nav = (portal.NavEntry("Lettre aux travailleurs sociaux", "newsletter:home", "/lettre/", position=50),)
     # Subscribers and deliveries are not shown on public pages: their writes renew nothing.
-    watched_models = ("newsletter.Issue", "newsletter.Section", "newsletter.ExperienceSheet")
+    # Subscriber: not shown publicly, but a signed-in person's subscription state on the letter's
+    # page is cached under this area's version (pacte.prepared): a subscription renews it.
+    watched_models = (
+        "newsletter.Issue",
+        "newsletter.Section",
+        "newsletter.ExperienceSheet",
+        "newsletter.Subscriber",
+    )
     staff_permissions = {
         StaffGroup.DACTE_ADMIN.value: "all",
         StaffGroup.LETTER.value: [
