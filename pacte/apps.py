@@ -45,6 +45,13 @@ class PacteConfig(portal.PortalApp):
         # In every process (web, Celery worker, shell): writes made outside the services still
         # renew the cached pages of their area.
         connect_declared_models()
+        # The versions a request reads are read once per request (pacte.cache, "Within a request").
+        from django.core.signals import request_finished, request_started
+
+        from . import cache
+
+        request_started.connect(cache.request_started, dispatch_uid="pacte-cache-request-started")
+        request_finished.connect(cache.request_finished, dispatch_uid="pacte-cache-request-finished")
         # After every migrate, once Django has created the permissions of new models.
         post_migrate.connect(grant_declared_staff_permissions, dispatch_uid="pacte-staff-permissions")
 

@@ -24,7 +24,9 @@ import hashlib
 import logging
 import operator
 import re
+import threading
 import time
+from collections import OrderedDict
 from functools import partial, wraps
 
 from django.conf import settings
@@ -72,10 +74,17 @@ def _watched(areas) -> tuple[str, ...]:
 
 
 def area_versions(areas=None) -> tuple:
-    """The current versions of `areas` (every area when None), in one cache round trip."""
+    """The current versions of `areas` (every area when None): in one cache round trip, or none
+    when this request has read them already (see "Within a request" below)."""
     areas = _watched(areas)
+    known = _request.versions
+    if known is not None and all(area in known for area in areas):
+        return tuple(known[area] for area in areas)
     found = cache.get_many([_area_key(area) for area in areas])
-    return tuple(found.get(_area_key(area)) or _init_version(area) for area in areas)
+    current = tuple(found.get(_area_key(area)) or _init_version(area) for area in areas)
+    if known is not None:
+        known.update(zip(areas, current, strict=True))
+    return current
 
 
 def versions_token(areas=None) -> str:
@@ -104,6 +113,9 @@ def bump(*areas: str) -> None:
 def renew(name: str) -> None:
     """Give the version `name` a new value, and that one only (not the every-area version): for
     versions of a single object, such as a user's (pacte.auth_backends). Never raises."""
+    if _request.versions is not None:
+        # This request reads the new version from the cache again (a form page that wrote).
+        _request.versions.pop(name, None)
     try:
         cache.incr(_area_key(name))
     except ValueError:  # no version yet: any new value differs from the stored entries' versions
@@ -150,34 +162,206 @@ def public_context(name: str, build, *, areas=None, timeout: int = 60):
 
 def public_contexts(entries: dict, *, timeout: int = 60) -> dict:
     """{name: data} for `entries` ({name: (areas, build)}), each as `public_context` keeps it, all
-    read in one cache round trip: only the entries whose areas changed are built again (the home
-    page's key figures, one entry per app, so that a registration recounts the agenda's only)."""
+    read in at most one cache round trip (none when this process holds them, see "Within a
+    request" below): only the entries whose areas changed are built again (the home page's key
+    figures, one entry per app, so that a registration recounts the agenda's only)."""
     watched = {name: _watched(areas) for name, (areas, _build) in entries.items()}
-    area_names = list(dict.fromkeys(area for areas in watched.values() for area in areas))
     keys = {name: PUBLIC_KEY_PREFIX + name for name in entries}
     try:
-        found = cache.get_many([*map(_area_key, area_names), *keys.values()])
-        current = {area: found.get(_area_key(area)) or _init_version(area) for area in area_names}
+        current, found = _read(watched, keys)
     except Exception:  # noqa: BLE001
         logger.exception("Public context cache unavailable.")
         return {name: build() for name, (_areas, build) in entries.items()}
     data, stale = {}, {}
+    now = time.time()
     for name, (_areas, build) in entries.items():
         version = tuple(current[area] for area in watched[name])
-        entry = found.get(keys[name])
-        if entry is not None and entry[0] == version:
+        entry = found.get(name)
+        if _current(entry, version, now):
             data[name] = entry[1]
         else:
             data[name] = build()
             # Stored with the versions read before building: a write committed meanwhile has
-            # bumped them, so this entry is already stale and will not be read.
-            stale[keys[name]] = (version, data[name])
+            # bumped them, so this entry is already stale and will not be read. The expiry
+            # travels with the entry, so that a copy kept in a process ends with it.
+            stale[keys[name]] = (version, data[name], now + timeout)
     if stale:
         try:
-            cache.set_many(stale, timeout)
+            _store(stale, timeout)
         except Exception:  # noqa: BLE001
             logger.exception("Public context cache: %s could not be stored.", ", ".join(stale))
     return data
+
+
+def _current(entry, version: tuple, now: float) -> bool:
+    return entry is not None and len(entry) == 3 and entry[0] == version and entry[2] > now
+
+
+# --- Within a request: versions read once, entries kept in this process -----------------------
+#
+# A signed-in page used to make one cache round trip per thing it read (the session, the user,
+# the page's public part, the person's answers, the to-dos): each cost 130-250 µs of wall time on
+# the bench machine, together more than rendering the page. Two things remove them, without
+# changing what is served:
+#
+# - the versions of every area are read once per request, with the first entry it reads, then
+#   answered from `_request.versions`; a version this process renews during the request (a form
+#   page that wrote) is read again;
+# - each process keeps the entries it read or stored as the bytes Redis holds (`_LOCAL`, a
+#   bounded LRU), decoded on each use (a new object each time, as from Redis): an entry current
+#   under the versions the request read, and not past its expiry, costs no round trip. Redis
+#   stays the reference: an entry is only ever served under the versions read from Redis for
+#   this request, so a write made by any process shows at the next request exactly as before.
+
+
+class _RequestState(threading.local):
+    # {version name: value} read during the current request; None outside a request (a Celery
+    # task, a shell, a test calling code directly), where every call reads its versions.
+    versions = None
+    # What reads the versions with the session before the request's first read, when it has one
+    # (pacte.middleware.SessionFirstMiddleware).
+    first_read = None
+
+
+_request = _RequestState()
+
+
+def request_started(**kwargs) -> None:
+    _request.versions, _request.first_read = {}, None
+
+
+def request_finished(**kwargs) -> None:
+    _request.versions, _request.first_read = None, None
+
+
+def read_first(load) -> None:
+    """Have `load()` (the session's, which reads the versions with it) run before this request
+    first reads the cache: a page read before the session would cost a round trip of its own."""
+    if _request.versions is not None:
+        _request.first_read = load
+
+
+def remember_versions(values: dict) -> None:
+    """Versions read by another round trip of this request (the session's, pacte.sessions)."""
+    if _request.versions is not None:
+        _request.versions.update(values)
+
+
+def hold(key: str, raw: bytes) -> None:
+    """Keep an entry read by another round trip of this request (the session's user)."""
+    _LOCAL.put(key, raw)
+
+
+class _LocalEntries:
+    """The raw entries this process read or stored, least recently used out first, within
+    `max_bytes`. Thread-safe (gthread workers)."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            raw = self._entries.get(key)
+            if raw is not None:
+                self._entries.move_to_end(key)
+            return raw
+
+    def put(self, key: str, raw: bytes) -> None:
+        if len(raw) > self.max_bytes // 16:  # a huge entry would push out everything else
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._size -= len(old)
+            self._entries[key] = raw
+            self._size += len(raw)
+            while self._size > self.max_bytes:
+                _key, dropped = self._entries.popitem(last=False)
+                self._size -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+
+_LOCAL = _LocalEntries(getattr(settings, "PACTE_LOCAL_CACHE_BYTES", 32 * 1024 * 1024))
+
+
+def _raw_backend() -> bool:
+    """The Redis backend (pacte.cache_backends) gives the raw bytes that `_LOCAL` keeps; with
+    another backend (local memory for `make run`), only the versions are kept per request."""
+    return hasattr(cache, "get_raw_many")
+
+
+def _fetch(version_keys: list, entry_keys: list) -> tuple[list, list]:
+    """The values of `version_keys` and `entry_keys` (None where missing), in one round trip;
+    the raw entries are kept in `_LOCAL`."""
+    if _raw_backend():
+        raws = cache.get_raw_many([*version_keys, *entry_keys])
+        for key, raw in zip(entry_keys, raws[len(version_keys) :], strict=True):
+            if raw is not None:
+                _LOCAL.put(key, raw)
+        values = [None if raw is None else cache.loads(raw) for raw in raws]
+    else:
+        got = cache.get_many([*version_keys, *entry_keys])
+        values = [got.get(key) for key in [*version_keys, *entry_keys]]
+    return values[: len(version_keys)], values[len(version_keys) :]
+
+
+def _store(entries: dict, timeout: int) -> None:
+    if _raw_backend():
+        raws = {key: cache.dumps(value) for key, value in entries.items()}
+        cache.set_raw_many(raws, timeout)
+        for key, raw in raws.items():
+            _LOCAL.put(key, raw)
+    else:
+        cache.set_many(entries, timeout)
+
+
+def _read(watched: dict, keys: dict) -> tuple[dict, dict]:
+    """({version name: value}, {name: entry}) for `keys` ({name: cache key}) watching `watched`
+    ({name: version names}): one round trip for the versions this request has not read yet (all
+    areas on its first read) and the entries this process does not hold; a second one only for
+    an entry held here under older versions (after a write: another process may have stored the
+    current one)."""
+    known = _request.versions
+    if known is not None and not known and _request.first_read is not None:
+        load, _request.first_read = _request.first_read, None
+        load()
+    names = list(dict.fromkeys(area for areas in watched.values() for area in areas))
+    versions = {area: known[area] for area in names if known is not None and area in known}
+    missing = [area for area in names if area not in versions]
+    if missing and known is not None and not known:
+        # The request's first read: every area, so that its next reads need no version.
+        missing = list(dict.fromkeys([*missing, *all_areas(), EVERY_AREA]))
+    held = {}
+    if _raw_backend():
+        held = {name: raw for name, key in keys.items() if (raw := _LOCAL.get(key)) is not None}
+    remote = [name for name in keys if name not in held]
+    found = {}
+    if missing or remote:
+        values, entries = _fetch([_area_key(area) for area in missing], [keys[name] for name in remote])
+        for area, value in zip(missing, values, strict=True):
+            versions[area] = value if value is not None else _init_version(area)
+        found = {name: entry for name, entry in zip(remote, entries, strict=True) if entry is not None}
+        if known is not None:
+            known.update({area: versions[area] for area in missing})
+    now = time.time()
+    again = []
+    for name, raw in held.items():
+        entry = cache.loads(raw)
+        if _current(entry, tuple(versions[area] for area in watched[name]), now):
+            found[name] = entry
+        else:
+            again.append(name)
+    if again:
+        _values, entries = _fetch([], [keys[name] for name in again])
+        found.update({name: entry for name, entry in zip(again, entries, strict=True) if entry is not None})
+    return versions, found
 
 
 def lazy_context(build, names) -> dict:

@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.contrib.auth.middleware import get_user
 from django.http import HttpResponse
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject, empty
 
+from .cache import read_first
 from .permissions import acts_as_staff, mark_second_factor
 
 
@@ -24,6 +26,21 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Content-Security-Policy", self.policy)
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         return response
+
+
+class SessionFirstMiddleware:
+    """A request with a session cookie reads its session before anything else from the cache:
+    the session's read brings the versions and the user with it (pacte/cached_sessions.py), so
+    a page that reads its public part before `request.user` still makes one round trip. Nothing
+    is read for a request that reads nothing (the session stays lazy)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            read_first(lambda: SESSION_KEY in request.session)
+        return self.get_response(request)
 
 
 class StaffSecondFactorMiddleware:

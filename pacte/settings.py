@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pacte.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "pacte.middleware.SessionFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -138,8 +139,9 @@ if REDIS_URL:
     }
     # Sessions read from Redis, written through to the database: one query less per signed-in
     # request. Only with a shared cache: a per-process cache would keep a logged-out session alive
-    # in the other workers.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # in the other workers. Django's cached_db, reading the page's versions and the session's user
+    # in the same round trip (pacte/cached_sessions.py).
+    SESSION_ENGINE = "pacte.cached_sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

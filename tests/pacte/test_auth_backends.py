@@ -2,6 +2,8 @@
 nobody for an unknown, malformed or deactivated account; kept in the cache, and dropped from it by
 any save or deletion, so that a password change or a deactivation applies at the next request."""
 
+import time
+
 import pytest
 from django.contrib.auth import get_user
 from django.core.cache import cache
@@ -91,7 +93,8 @@ def test_a_row_cached_by_another_request_before_commit_is_not_served_after_it(
         user.set_password("un-tout-autre-mot-de-passe")
         user.save()
         # What a concurrent request would have stored: the old row, under the version of now.
-        cache.set(PUBLIC_KEY_PREFIX + entry, (area_versions([version]), stale))
+        # (versions, data, expiry), as pacte.cache.public_contexts stores it.
+        cache.set(PUBLIC_KEY_PREFIX + entry, (area_versions([version]), stale, time.time() + 60))
         assert load_user(user.pk).password == stale.password  # served until the commit…
     assert load_user(user.pk).password == user.password != stale.password  # …never after it
 

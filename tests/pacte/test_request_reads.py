@@ -1,0 +1,138 @@
+"""What a request reads from the cache (pacte.cache, "Within a request"; pacte/cached_sessions.py):
+one round trip for a signed-in page once warm, the versions read once per request, the entries a
+process holds served only under the versions Redis gives and before their expiry, and the
+session's user hint never trusted over the session itself."""
+
+import time
+
+import pytest
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pacte import cache as page_cache
+from pacte.auth_backends import load_user
+from pacte.cache import PUBLIC_KEY_PREFIX, _area_key, bump, public_context
+from pacte.cached_sessions import HINT_PREFIX
+from tests.factories import EventFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        not settings.SESSION_ENGINE.endswith("cached_sessions"),
+        reason="needs the Redis cache (REDIS_URL), as in production and CI",
+    ),
+]
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """Counts the commands sent to Redis (a pipeline counts once): the real client, counted."""
+    sent = []
+    command, pipeline = redis.Redis.execute_command, redis.client.Pipeline.execute
+
+    def counted_command(self, *args, **kwargs):
+        sent.append(args[0])
+        return command(self, *args, **kwargs)
+
+    def counted_pipeline(self, *args, **kwargs):
+        sent.append("PIPELINE")
+        return pipeline(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted_command)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", counted_pipeline)
+    return sent
+
+
+@pytest.fixture
+def in_a_request():
+    """What Django's request_started and request_finished do around a request."""
+    page_cache.request_started()
+    yield
+    page_cache.request_finished()
+
+
+def test_a_signed_in_page_reads_the_cache_once_and_the_database_never(client, round_trips):
+    event = EventFactory(title="Atelier compost")
+    client.force_login(UserFactory(first_name="Awa"))
+    for path in ("/agenda/", event.get_absolute_url(), "/"):
+        client.get(path)  # the first visit builds and stores what everyone sees, and the hint
+        client.get(path)
+        round_trips.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200 and "Se déconnecter" in response.content.decode()
+        assert round_trips == ["EVALSHA"], path  # the session, the versions and the user at once
+        assert len(queries) == 0, path
+    assert "Atelier compost" in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_a_hint_naming_someone_else_is_ignored_and_rewritten(client):
+    awa, other = UserFactory(email="awa@example.org"), UserFactory(email="autre@example.org")
+    client.force_login(awa)
+    client.get("/mon-espace/")
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    load_user(other.pk)  # the other person's entry is in the cache, under its version
+    cache.set(HINT_PREFIX + session_key, other.pk)
+    page = client.get(reverse("my_data_export")).content.decode()
+    assert "awa@example.org" in page and "autre@example.org" not in page
+    assert cache.get(HINT_PREFIX + session_key) == awa.pk
+
+
+def test_a_signed_out_session_is_anonymous_whatever_its_hint(client):
+    awa = UserFactory()
+    client.force_login(awa)
+    client.get("/")
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse("account_logout"))
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key  # the old cookie, replayed
+    assert cache.get(HINT_PREFIX + session_key) == awa.pk
+    assert "Se déconnecter" not in client.get("/").content.decode()
+
+
+def _never_built():
+    raise AssertionError("built again")
+
+
+def test_within_a_request_an_entry_held_here_costs_no_round_trip(in_a_request, round_trips):
+    assert public_context("essai", lambda: "première", areas=["clubs"]) == "première"
+    round_trips.clear()
+    assert public_context("essai", _never_built, areas=["clubs"]) == "première"
+    assert round_trips == []
+
+
+def test_a_write_by_another_process_is_seen_at_the_next_request(round_trips):
+    page_cache.request_started()
+    public_context("essai", lambda: "avant", areas=["clubs"])
+    page_cache.request_finished()
+    # Another process writes: it renews the version, then stores the new entry under it.
+    cache.incr(_area_key("clubs"))
+    version = (cache.get(_area_key("clubs")),)
+    cache.set(PUBLIC_KEY_PREFIX + "essai", (version, "après", time.time() + 60))
+    page_cache.request_started()
+    try:
+        assert public_context("essai", _never_built, areas=["clubs"]) == "après"
+    finally:
+        page_cache.request_finished()
+
+
+def test_a_write_made_during_the_request_is_read_again(in_a_request):
+    assert public_context("essai", lambda: "avant", areas=["clubs"]) == "avant"
+    bump("clubs")  # as a service does after a write, in this very request
+    assert public_context("essai", lambda: "après", areas=["clubs"]) == "après"
+
+
+def test_outside_a_request_every_call_reads_its_versions():
+    assert public_context("essai", lambda: "avant", areas=["clubs"]) == "avant"
+    cache.incr(_area_key("clubs"))  # another process
+    assert public_context("essai", lambda: "après", areas=["clubs"]) == "après"
+
+
+def test_an_entry_held_here_ends_with_its_expiry(in_a_request, monkeypatch):
+    assert public_context("essai", lambda: "avant", areas=["clubs"], timeout=60) == "avant"
+    later = time.time() + 61
+    monkeypatch.setattr(page_cache.time, "time", lambda: later)
+    assert public_context("essai", lambda: "après", areas=["clubs"], timeout=60) == "après"
