@@ -182,7 +182,10 @@ row() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$ROWS"; }
 anonymous="anonyme, cache de pages"
 busted="anonyme, cache contourné (?_bench=…)"
 signed_in="connecté·e (jamais en cache)"
-cookie=(-H "Cookie: sessionid=${SESSION}")
+# What a signed-in browser sends: its session and the CSRF cookie it received with the login form
+# (without it, each page would make a new CSRF secret and set its cookie, as for a first visit).
+CSRF_SECRET=$($PY -c 'import secrets, string; print("".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32)))')
+cookie=(-H "Cookie: sessionid=${SESSION}; csrftoken=${CSRF_SECRET}")
 
 log "Mesures : ${CONNECTIONS} connexions, ${WARMUP} s d'échauffement puis ${DURATION} s par page"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -77,6 +77,15 @@ class _Reader:
 
 
 _readers = {}
+_reported = set()
+
+
+def _report_once(what: str) -> None:
+    """Log a failure of the fast path once per process (with its traceback), not on every
+    request: the session still loads, through Django's own path."""
+    if what not in _reported:
+        _reported.add(what)
+        logger.warning("Session: %s.", what, exc_info=True)
 
 
 class SessionStore(cached_db.SessionStore):
@@ -87,7 +96,7 @@ class SessionStore(cached_db.SessionStore):
         try:
             session, hinted = self._read(cache)
         except Exception:  # noqa: BLE001 — Django's own load, which handles a missing cache
-            logger.exception("Session: the one-round-trip read failed.")
+            _report_once("the one-round-trip read failed; Django's own load is used")
             return super().load()
         if session is None:  # not in the cache: from the database, as Django does
             return super().load()
@@ -98,6 +107,8 @@ class SessionStore(cached_db.SessionStore):
                 cache.set(HINT_PREFIX + self._session_key, int(user_id), expiry)
             except (TypeError, ValueError):  # an id that is not a number: no hint, the usual load
                 pass
+            except Exception:  # noqa: BLE001 — without its hint the session still works
+                _report_once("the user hint could not be stored")
         return session
 
     def _read(self, cache):

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pacte import cache as page_cache
+from pacte import cached_sessions
 from pacte.auth_backends import load_user
 from pacte.cache import PUBLIC_KEY_PREFIX, _area_key, bump, public_context
 from pacte.cached_sessions import HINT_PREFIX
@@ -136,3 +137,17 @@ def test_an_entry_held_here_ends_with_its_expiry(in_a_request, monkeypatch):
     later = time.time() + 61
     monkeypatch.setattr(page_cache.time, "time", lambda: later)
     assert public_context("essai", lambda: "après", areas=["clubs"], timeout=60) == "après"
+
+
+def test_a_redis_refusing_scripts_still_signs_people_in(client, monkeypatch, caplog):
+    """Some managed Redis refuse EVALSHA: Django's own load is used, and said once in the log."""
+
+    def refused(self, *args, **kwargs):
+        raise redis.exceptions.ResponseError("NOPERM this user has no permissions to run 'evalsha'")
+
+    monkeypatch.setattr(redis.Redis, "evalsha", refused)
+    monkeypatch.setattr(cached_sessions, "_reported", set())
+    client.force_login(UserFactory())
+    for _ in range(3):
+        assert "Se déconnecter" in client.get("/").content.decode()
+    assert [record.levelname for record in caplog.records if "Session" in record.getMessage()] == ["WARNING"]
