@@ -114,9 +114,12 @@ class SessionStore(cached_db.SessionStore):
     def _read(self, cache):
         """(session data or None, hinted user id or None), keeping the versions and the user's
         entries read with them for this request (pacte.cache)."""
-        reader = _readers.get(id(cache))
+        # One per server and key scheme, not per backend object: a threaded server (runserver,
+        # the tests' live server) makes a backend object per thread.
+        place = (tuple(cache._servers), cache.key_prefix, cache.version)
+        reader = _readers.get(place)
         if reader is None:
-            reader = _readers[id(cache)] = _Reader(cache)
+            reader = _readers[place] = _Reader(cache)
         raw_session, raw_hint, *rest = reader(self._session_key)
         areas = reader.areas
         page_cache.remember_versions(

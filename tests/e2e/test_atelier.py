@@ -119,6 +119,10 @@ def test_application_selection_recurring_booking_and_refused_overlap(page, log_i
     page.locator("button[name=index]").click()
     page.get_by_label("Message à l'association (facultatif)").fill("Bienvenue !")
     page.get_by_role("button", name="Confirmer la décision").click()
+    # The admin page the decision leads to, scripts included, before the browser changes account:
+    # otherwise its /admin/jsi18n/ may go out with the next person's cookie (a 403 in the console).
+    expect(page.locator("ul.messagelist")).to_be_visible()
+    page.wait_for_load_state("load")
     residency = Residency.objects.get(organisation=atelier["association"])
     assert list(residency.spaces.all()) == [space]
 
