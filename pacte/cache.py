@@ -77,14 +77,8 @@ def area_versions(areas=None) -> tuple:
     """The current versions of `areas` (every area when None): in one cache round trip, or none
     when this request has read them already (see "Within a request" below)."""
     areas = _watched(areas)
-    known = _request.versions
-    if known is not None and all(area in known for area in areas):
-        return tuple(known[area] for area in areas)
-    found = cache.get_many([_area_key(area) for area in areas])
-    current = tuple(found.get(_area_key(area)) or _init_version(area) for area in areas)
-    if known is not None:
-        known.update(zip(areas, current, strict=True))
-    return current
+    versions, _found = _read({None: areas}, {})
+    return tuple(versions[area] for area in areas)
 
 
 def versions_token(areas=None) -> str:
@@ -242,7 +236,7 @@ def read_first(load) -> None:
 
 
 def remember_versions(values: dict) -> None:
-    """Versions read by another round trip of this request (the session's, pacte.sessions)."""
+    """Versions read by another round trip of this request (the session's, pacte.cached_sessions)."""
     if _request.versions is not None:
         _request.versions.update(values)
 
@@ -281,11 +275,6 @@ class _LocalEntries:
             while self._size > self.max_bytes:
                 _key, dropped = self._entries.popitem(last=False)
                 self._size -= len(dropped)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._size = 0
 
 
 _LOCAL = _LocalEntries(getattr(settings, "PACTE_LOCAL_CACHE_BYTES", 32 * 1024 * 1024))
