@@ -37,6 +37,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString
 
 from .htmx import wants_fragment
 
@@ -248,11 +249,14 @@ def hold(key: str, raw: bytes) -> None:
 
 class _LocalEntries:
     """The raw entries this process read or stored, least recently used out first, within
-    `max_bytes`. Thread-safe (gthread workers)."""
+    `max_bytes`, and the decoded value of those that cannot change (`_immutable`: the HTML of a
+    fragment), so that a page's largest entry is not decoded again on each request. Thread-safe
+    (gthread workers)."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._decoded: dict[str, tuple[bytes, object]] = {}
         self._size = 0
         self._lock = threading.Lock()
 
@@ -263,18 +267,43 @@ class _LocalEntries:
                 self._entries.move_to_end(key)
             return raw
 
+    def decode(self, key: str, raw: bytes):
+        """`raw` (as `get` gave it) decoded: the value kept when it cannot change, else anew."""
+        kept = self._decoded.get(key)
+        if kept is not None and kept[0] is raw:
+            return kept[1]
+        value = cache.loads(raw)
+        if _immutable(value):
+            with self._lock:
+                if self._entries.get(key) is raw:  # not replaced meanwhile
+                    self._decoded[key] = (raw, value)
+        return value
+
     def put(self, key: str, raw: bytes) -> None:
         if len(raw) > self.max_bytes // 16:  # a huge entry would push out everything else
             return
         with self._lock:
             old = self._entries.pop(key, None)
+            self._decoded.pop(key, None)
             if old is not None:
                 self._size -= len(old)
             self._entries[key] = raw
             self._size += len(raw)
             while self._size > self.max_bytes:
-                _key, dropped = self._entries.popitem(last=False)
+                dropped_key, dropped = self._entries.popitem(last=False)
+                self._decoded.pop(dropped_key, None)
                 self._size -= len(dropped)
+
+
+_IMMUTABLE = frozenset({str, bytes, int, float, bool, type(None)})
+
+
+def _immutable(value) -> bool:
+    """Whether `value` can be handed to every request as it is: strings (SafeString included),
+    numbers and tuples of them. A dict, a list or a model instance is decoded for each use."""
+    if type(value) is tuple:
+        return all(_immutable(item) for item in value)
+    return type(value) in _IMMUTABLE or type(value) is SafeString
 
 
 _LOCAL = _LocalEntries(getattr(settings, "PACTE_LOCAL_CACHE_BYTES", 32 * 1024 * 1024))
@@ -342,7 +371,7 @@ def _read(watched: dict, keys: dict) -> tuple[dict, dict]:
     now = time.time()
     again = []
     for name, raw in held.items():
-        entry = cache.loads(raw)
+        entry = _LOCAL.decode(keys[name], raw)
         if _current(entry, tuple(versions[area] for area in watched[name]), now):
             found[name] = entry
         else:

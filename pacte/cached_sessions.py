@@ -18,6 +18,8 @@ cannot run, it is Django's cached_db load.
 """
 
 import logging
+import os
+import threading
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import cached_db
@@ -57,6 +59,7 @@ class _Reader:
 
     def __init__(self, cache):
         self.client = cache._cache.get_client(None)
+        self._local = threading.local()
         self.digest = self.client.script_load(_SCRIPT)
         self.areas = [*page_cache.all_areas(), page_cache.EVERY_AREA]
         self.area_keys = [cache.make_key(page_cache._area_key(area)) for area in self.areas]
@@ -70,10 +73,30 @@ class _Reader:
     def __call__(self, session_key: str) -> list:
         keys = [self.session_prefix + session_key, self.hint_prefix + session_key, *self.area_keys]
         try:
-            return self.client.evalsha(self.digest, len(keys), *keys, *self.args)
+            return self._evalsha(keys)
         except NoScriptError:  # Redis restarted since: load the script again
             self.digest = self.client.script_load(_SCRIPT)
-            return self.client.evalsha(self.digest, len(keys), *keys, *self.args)
+            return self._evalsha(keys)
+
+    def _evalsha(self, keys: list) -> list:
+        """The script's answer, on a connection of this thread's own: redis-py's command path
+        (checking a connection out of the pool and polling it, retries, events, metrics) cost
+        as much CPU as the round trip itself, on every signed-in page. Any failure closes the
+        connection (the next call opens another) and goes up: the session then loads through
+        Django's path, on the pool (SessionStore.load)."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None or self._local.pid != os.getpid():  # a forked child opens its own
+            connection = self._local.connection = self.client.connection_pool.make_connection()
+            self._local.pid = os.getpid()
+        try:
+            connection.send_command("EVALSHA", self.digest, len(keys), *keys, *self.args)
+            return connection.read_response()
+        except NoScriptError:
+            raise  # an answer: the connection is fine
+        except BaseException:
+            self._local.connection = None
+            connection.disconnect()
+            raise
 
 
 _readers = {}

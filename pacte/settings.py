@@ -99,6 +99,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pacte.context_processors.portal",
             ],
+            # After Django's: its {% url %} replaced by one that reverses each URL once per
+            # process (pacte/urls_cache.py).
+            "builtins": ["pacte.templatetags.portal_builtins"],
         },
     },
 ]

@@ -31,9 +31,10 @@ pytestmark = [
 
 @pytest.fixture
 def round_trips(monkeypatch):
-    """Counts the commands sent to Redis (a pipeline counts once): the real client, counted."""
+    """Counts the commands sent to Redis (a pipeline counts once), on the connections themselves:
+    the client's commands and the session's script (sent on a connection of its own) alike."""
     sent = []
-    command, pipeline = redis.Redis.execute_command, redis.client.Pipeline.execute
+    command, pipeline = redis.connection.AbstractConnection.send_command, redis.client.Pipeline.execute
 
     def counted_command(self, *args, **kwargs):
         sent.append(args[0])
@@ -43,7 +44,7 @@ def round_trips(monkeypatch):
         sent.append("PIPELINE")
         return pipeline(self, *args, **kwargs)
 
-    monkeypatch.setattr(redis.Redis, "execute_command", counted_command)
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_command", counted_command)
     monkeypatch.setattr(redis.client.Pipeline, "execute", counted_pipeline)
     return sent
 
@@ -105,6 +106,22 @@ def test_within_a_request_an_entry_held_here_costs_no_round_trip(in_a_request, r
     assert round_trips == []
 
 
+def test_html_held_here_is_decoded_once_data_for_each_use(in_a_request):
+    """A fragment's HTML cannot change: every request gets the one decoded string. A dict could
+    be changed by the page that reads it: each use gets its own, as from Redis."""
+    html = public_context("html", lambda: "<p>Atelier</p>", areas=["clubs"])
+    assert public_context("html", _never_built, areas=["clubs"]) is public_context(
+        "html", _never_built, areas=["clubs"]
+    )
+    assert html == "<p>Atelier</p>"
+    data = public_context("data", lambda: {"titre": "Atelier"}, areas=["clubs"])
+    data["titre"] = "changé par une page"
+    again = public_context("data", _never_built, areas=["clubs"])
+    assert again == {"titre": "Atelier"} and again is not public_context(
+        "data", _never_built, areas=["clubs"]
+    )
+
+
 def test_a_write_by_another_process_is_seen_at_the_next_request(round_trips):
     page_cache.request_started()
     public_context("essai", lambda: "avant", areas=["clubs"])
@@ -142,12 +159,32 @@ def test_an_entry_held_here_ends_with_its_expiry(in_a_request, monkeypatch):
 def test_a_redis_refusing_scripts_still_signs_people_in(client, monkeypatch, caplog):
     """Some managed Redis refuse EVALSHA: Django's own load is used, and said once in the log."""
 
-    def refused(self, *args, **kwargs):
-        raise redis.exceptions.ResponseError("NOPERM this user has no permissions to run 'evalsha'")
+    send = redis.connection.AbstractConnection.send_command
 
-    monkeypatch.setattr(redis.Redis, "evalsha", refused)
+    def refusing(self, *args, **kwargs):
+        if args and args[0] == "EVALSHA":  # Redis answers with an error, as one refusing scripts does
+            args = ("PACTE-NO-SUCH-COMMAND",)
+        return send(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_command", refusing)
     monkeypatch.setattr(cached_sessions, "_reported", set())
     client.force_login(UserFactory())
     for _ in range(3):
         assert "Se déconnecter" in client.get("/").content.decode()
     assert [record.levelname for record in caplog.records if "Session" in record.getMessage()] == ["WARNING"]
+
+
+def test_a_lost_connection_costs_one_slower_page_not_a_signed_out_one(client, round_trips):
+    """The script's connection is the thread's own: when Redis drops it (a restart, a timeout), that
+    page loads its session through Django's path, and the next one opens a new connection."""
+    client.force_login(UserFactory())
+    assert "Se déconnecter" in client.get("/").content.decode()
+    for reader in cached_sessions._readers.values():
+        connection = getattr(reader._local, "connection", None)
+        if connection is not None:
+            connection._sock.close()  # gone under it, as when Redis restarts
+    assert "Se déconnecter" in client.get("/").content.decode()
+    assert "Se déconnecter" in client.get("/").content.decode()  # opens the new connection
+    round_trips.clear()
+    assert "Se déconnecter" in client.get("/").content.decode()
+    assert round_trips == ["EVALSHA"]
