@@ -271,12 +271,13 @@ class _LocalEntries:
         """`raw` (as `get` gave it) decoded: the value kept when it cannot change, else anew."""
         kept = self._decoded.get(key)
         if kept is not None and kept[0] is raw:
-            return kept[1]
+            if kept[1] is not _MUTABLE:
+                return kept[1]
+            return cache.loads(raw)
         value = cache.loads(raw)
-        if _immutable(value):
-            with self._lock:
-                if self._entries.get(key) is raw:  # not replaced meanwhile
-                    self._decoded[key] = (raw, value)
+        with self._lock:
+            if self._entries.get(key) is raw:  # not replaced meanwhile
+                self._decoded[key] = (raw, value if _immutable(value) else _MUTABLE)
         return value
 
     def put(self, key: str, raw: bytes) -> None:
@@ -296,6 +297,7 @@ class _LocalEntries:
 
 
 _IMMUTABLE = frozenset({str, bytes, int, float, bool, type(None)})
+_MUTABLE = object()  # kept in place of a value that is decoded for each use
 
 
 def _immutable(value) -> bool:

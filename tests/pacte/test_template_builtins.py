@@ -1,4 +1,4 @@
-"""`{% url %}` reversed once per process (pacte/templatetags/portal_builtins.py): the same output
+"""The template engine's builtins (pacte/templatetags/portal_builtins.py): `{% url %}` reversed once per process and `{% extends %}` finding the root's blocks once, with the same output
 and errors as Django's tag, whatever the arguments, and the URLconf or script prefix of the
 moment."""
 
@@ -82,7 +82,7 @@ def test_the_url_follows_the_script_prefix_of_the_request():
 def test_the_url_follows_the_urlconf_of_the_settings():
     template = _portal("{% url 'associations:charter' as link %}[{{ link }}]")
     assert template.render({}) == "[/associations/charte/]"
-    with override_settings(ROOT_URLCONF="tests.pacte.test_url_tag"):
+    with override_settings(ROOT_URLCONF="tests.pacte.test_template_builtins"):
         assert template.render({}) == "[]"
     assert template.render({}) == "[/associations/charte/]"
 
@@ -96,3 +96,43 @@ def test_arguments_are_escaped_as_djangos_tag_escapes_them():
 
 
 urlpatterns = []  # the empty URLconf of test_the_url_follows_the_urlconf_of_the_settings
+
+
+# --- {% extends %} ---------------------------------------------------------------------------
+
+LAYOUTS = {
+    "base.html": "<title>{% block title %}Base{% endblock %}</title>{% block content %}{% endblock %}"
+    "{% block footer %}pied{% endblock %}",
+    "section.html": "{% extends 'base.html' %}{% block content %}<section>{% block inner %}{% endblock %}"
+    "</section>{% endblock %}",
+    "page.html": "{% extends 'section.html' %}{% block title %}Page · {{ block.super }}{% endblock %}"
+    "{% block inner %}{{ text }}{% endblock %}",
+    "chosen.html": "{% extends layout %}{% block content %}choisi{% endblock %}",
+}
+
+
+def _engine(portal: bool) -> Engine:
+    return Engine(
+        loaders=[("django.template.loaders.locmem.Loader", LAYOUTS)],
+        builtins=["pacte.templatetags.portal_builtins"] if portal else [],
+    )
+
+
+@pytest.mark.parametrize("name", ["page.html", "section.html", "chosen.html"])
+def test_extends_renders_as_djangos_tag(name):
+    context = {"text": "<b>texte</b>", "layout": "base.html"}
+    expected = _engine(False).get_template(name).render(Context(context))
+    portal = _engine(True).get_template(name)
+    assert [portal.render(Context(context)) for _ in range(2)] == [expected, expected]
+    assert "Page · Base" in _engine(True).get_template("page.html").render(Context(context))
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["{% if x %}{% endif %}{% extends 'base.html' %}", "{% extends 'base.html' %}{% extends 'base.html' %}"],
+)
+def test_extends_keeps_djangos_errors(source):
+    from django.template import TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError):
+        _engine(True).from_string(source)
