@@ -1,4 +1,5 @@
-"""Sessions read from Redis with what a signed-in page reads next, in one round trip.
+"""Sessions read from Redis with what a signed-in page reads next, in one round trip, and
+usually none.
 
 Django's cached_db sessions (read from the cache, written through to the database), whose
 `load` also reads, in the same round trip: the versions of every page-cache area and the
@@ -13,6 +14,10 @@ versions and then the hinted user's entries. The hint is only ever a hint: the u
 used only when the session itself names that same user, and Django's checks of the session (its
 password hash, an active account) run on it as on any other load.
 
+Each thread keeps what the script returned, and Redis tells it when any of it changes (its
+client-side caching, see "Kept here" in `_Reader`): a person's next pages make no round trip
+until their session, their account or a version changes, and at most one a second.
+
 Only with the portal's Redis backend (pacte.cache_backends); otherwise, and whenever the script
 cannot run, it is Django's cached_db load.
 """
@@ -20,10 +25,11 @@ cannot run, it is Django's cached_db load.
 import logging
 import os
 import threading
+import time
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import cached_db
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, ResponseError
 
 from . import cache as page_cache
 from .auth_backends import _names
@@ -60,6 +66,7 @@ class _Reader:
     def __init__(self, cache):
         self.client = cache._cache.get_client(None)
         self._local = threading.local()
+        self.tracking = True  # False once Redis refused to track keys for this process
         self.digest = self.client.script_load(_SCRIPT)
         self.areas = [*page_cache.all_areas(), page_cache.EVERY_AREA]
         self.area_keys = [cache.make_key(page_cache._area_key(area)) for area in self.areas]
@@ -71,32 +78,140 @@ class _Reader:
         ]
 
     def __call__(self, session_key: str) -> list:
+        """The raw values of the session, its hint and the area versions, then, when the hint is
+        there, the hinted user's version and entry (what _SCRIPT returns): from this thread's
+        copies when Redis has not said they changed (see "Kept here" below), else from Redis."""
         keys = [self.session_prefix + session_key, self.hint_prefix + session_key, *self.area_keys]
+        state = self._state()
         try:
-            return self._evalsha(keys)
-        except NoScriptError:  # Redis restarted since: load the script again
-            self.digest = self.client.script_load(_SCRIPT)
-            return self._evalsha(keys)
+            self._drain(state)
+            found = self._kept(state, keys)
+            if found is None:
+                found = self._evalsha(state.connection, keys)
+                if state.tracked:
+                    self._keep(state, keys, found)
+        except BaseException:
+            self._close(state)
+            raise
+        return found
 
-    def _evalsha(self, keys: list) -> list:
-        """The script's answer, on a connection of this thread's own: redis-py's command path
-        (checking a connection out of the pool and polling it, retries, events, metrics) cost
-        as much CPU as the round trip itself, on every signed-in page. Any failure closes the
-        connection (the next call opens another) and goes up: the session then loads through
-        Django's path, on the pool (SessionStore.load)."""
-        connection = getattr(self._local, "connection", None)
-        if connection is None or self._local.pid != os.getpid():  # a forked child opens its own
-            connection = self._local.connection = self.client.connection_pool.make_connection()
-            self._local.pid = os.getpid()
+    # --- Kept here ---------------------------------------------------------------------------
+    #
+    # The round trip cost a signed-in page more CPU than its whole render once the worker is
+    # loaded (450 µs of a bench page's 1,950 µs in the gunicorn workers; a blocked worker hands
+    # its core to another, which starts with cold caches). Redis's server-assisted client-side
+    # caching removes it: the thread's connection asks Redis to track the keys it reads
+    # (CLIENT TRACKING, RESP3), and Redis pushes an invalidation on that same connection when
+    # any client changes one of them (a write, a deletion, an expiry, an eviction, a flush). The
+    # thread keeps what it read, and before each use reads whatever Redis has pushed since:
+    # the push of a write that happened before this request reached the socket before the
+    # writer's own reply did its work, so a logout, a password change or a new version is seen
+    # exactly as with a round trip. A copy also lives at most KEPT_SECONDS, so that a
+    # connection silently dropped by the network (no push can arrive on it) is found out within
+    # a second, and any error closes the connection and forgets every copy.
+
+    def _state(self):
+        state = self._local
+        if getattr(state, "pid", None) != os.getpid():  # a new thread, or a forked child
+            state.pid, state.connection, state.tracked, state.values = os.getpid(), None, False, {}
+        if state.connection is None:
+            state.connection = self._connect(state)
+        return state
+
+    def _connect(self, state):
+        pool = self.client.connection_pool
+        connection = pool.connection_class(**{**pool.connection_kwargs, "protocol": 3})
+        connection.connect()
+        state.values = {}
+        state.tracked = False
+        if self.tracking:
+            connection._parser.set_invalidation_push_handler(lambda push: self._forget(state, push))
+            try:
+                connection.send_command("CLIENT", "TRACKING", "ON")
+                connection.read_response()
+                state.tracked = True
+            except ResponseError:  # a Redis that does not track (an ACL, a proxy): read each time
+                self.tracking = False
+                _report_once("Redis does not track keys; the session is read on every request")
+        return connection
+
+    def _forget(self, state, push) -> None:
+        keys = push[1] if len(push) > 1 else None
+        if keys is None:  # FLUSHDB, FLUSHALL, or Redis dropping its table of tracked keys
+            state.values.clear()
+            return
+        for key in keys:
+            state.values.pop(key.decode() if isinstance(key, bytes) else key, None)
+
+    @staticmethod
+    def _drain(state) -> None:
+        """Read the invalidations Redis has pushed since this thread last read (the parser hands
+        each to _forget)."""
+        connection = state.connection
+        while connection.can_read(timeout=0):
+            connection.read_response(push_request=True)
+
+    def _kept(self, state, keys):
+        values = state.values
+        now = time.monotonic()
+        found = []
+        for key in keys:
+            kept = values.get(key)
+            if kept is None or kept[1] < now:
+                return None
+            found.append(kept[0])
+        hint = found[1]
+        if hint is not None:
+            for key in self._user_keys(hint):
+                kept = values.get(key)
+                if kept is None or kept[1] < now:
+                    return None
+                found.append(kept[0])
+        return found
+
+    def _keep(self, state, keys, found) -> None:
+        values = state.values
+        if len(values) > KEPT_KEYS:  # sessions seen by this thread: start again rather than sort
+            values.clear()
+        until = time.monotonic() + KEPT_SECONDS
+        hint = found[1]
+        if hint is not None:
+            keys = [*keys, *self._user_keys(hint)]
+        for key, value in zip(keys, found, strict=True):
+            values[key] = (value, until)
+
+    def _user_keys(self, hint) -> tuple[str, str]:
+        pk = hint.decode() if isinstance(hint, bytes) else str(hint)
+        return self.args[0] + pk + self.args[1], self.args[2] + pk + self.args[3]
+
+    # --- The round trip ----------------------------------------------------------------------
+
+    def _evalsha(self, connection, keys: list) -> list:
+        """The script's answer, on the thread's connection: redis-py's command path (checking a
+        connection out of the pool and polling it, retries, events, metrics) cost as much CPU as
+        the round trip itself. Any failure closes the connection (the next call opens another)
+        and goes up: the session then loads through Django's path, on the pool
+        (SessionStore.load)."""
         try:
             connection.send_command("EVALSHA", self.digest, len(keys), *keys, *self.args)
             return connection.read_response()
-        except NoScriptError:
-            raise  # an answer: the connection is fine
-        except BaseException:
-            self._local.connection = None
+        except NoScriptError:  # Redis restarted since: load the script again
+            self.digest = self.client.script_load(_SCRIPT)
+            connection.send_command("EVALSHA", self.digest, len(keys), *keys, *self.args)
+            return connection.read_response()
+
+    @staticmethod
+    def _close(state) -> None:
+        connection, state.connection = state.connection, None
+        state.values = {}
+        if connection is not None:
             connection.disconnect()
-            raise
+
+
+# How long a thread trusts its copy of a key without reading it again (see "Kept here"), and
+# how many keys it keeps.
+KEPT_SECONDS = 1.0
+KEPT_KEYS = 4_000
 
 
 _readers = {}

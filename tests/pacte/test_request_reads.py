@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from pacte import cache as page_cache
 from pacte import cached_sessions
-from pacte.auth_backends import load_user
-from pacte.cache import PUBLIC_KEY_PREFIX, _area_key, bump, public_context
+from pacte.auth_backends import _names, load_user
+from pacte.cache import PUBLIC_KEY_PREFIX, _area_key, bump, public_context, renew
 from pacte.cached_sessions import HINT_PREFIX
 from tests.factories import EventFactory, UserFactory
 
@@ -57,17 +57,20 @@ def in_a_request():
     page_cache.request_finished()
 
 
-def test_a_signed_in_page_reads_the_cache_once_and_the_database_never(client, round_trips):
+def test_a_signed_in_page_reads_redis_once_then_nothing_until_something_changes(client, round_trips):
     event = EventFactory(title="Atelier compost")
     client.force_login(UserFactory(first_name="Awa"))
+    client.get("/")  # the first visit builds and stores what everyone sees, and the hint
+    round_trips.clear()
+    client.get("/agenda/")
+    assert round_trips.count("EVALSHA") == 1  # the session, the versions and the user at once
     for path in ("/agenda/", event.get_absolute_url(), "/"):
-        client.get(path)  # the first visit builds and stores what everyone sees, and the hint
         client.get(path)
         round_trips.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
         assert response.status_code == 200 and "Se déconnecter" in response.content.decode()
-        assert round_trips == ["EVALSHA"], path  # the session, the versions and the user at once
+        assert round_trips == [], path  # Redis has pushed no change: the thread's copies
         assert len(queries) == 0, path
     assert "Atelier compost" in client.get(event.get_absolute_url()).content.decode()
 
@@ -174,17 +177,107 @@ def test_a_redis_refusing_scripts_still_signs_people_in(client, monkeypatch, cap
     assert [record.levelname for record in caplog.records if "Session" in record.getMessage()] == ["WARNING"]
 
 
+def _tracked_connections():
+    return [
+        reader._local.connection
+        for reader in cached_sessions._readers.values()
+        if getattr(reader._local, "connection", None) is not None
+    ]
+
+
 def test_a_lost_connection_costs_one_slower_page_not_a_signed_out_one(client, round_trips):
-    """The script's connection is the thread's own: when Redis drops it (a restart, a timeout), that
-    page loads its session through Django's path, and the next one opens a new connection."""
+    """The thread's connection: when Redis drops it (a restart, a timeout), that page loads its
+    session through Django's path, and the next one opens a new connection, tracked again."""
     client.force_login(UserFactory())
     assert "Se déconnecter" in client.get("/").content.decode()
-    for reader in cached_sessions._readers.values():
-        connection = getattr(reader._local, "connection", None)
-        if connection is not None:
-            connection._sock.close()  # gone under it, as when Redis restarts
+    for tracked in _tracked_connections():
+        tracked._sock.close()  # gone under it, as when Redis restarts
     assert "Se déconnecter" in client.get("/").content.decode()
     assert "Se déconnecter" in client.get("/").content.decode()  # opens the new connection
     round_trips.clear()
     assert "Se déconnecter" in client.get("/").content.decode()
-    assert round_trips == ["EVALSHA"]
+    assert round_trips == []
+
+
+def test_a_logout_elsewhere_signs_the_cookie_out_at_its_next_request(client):
+    """Another process deletes the session (a logout on another device's request, an
+    administrator ending it): Redis pushes the change, the copy kept here is dropped."""
+    client.force_login(UserFactory())
+    assert "Se déconnecter" in client.get("/").content.decode()
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    from django.contrib.sessions.models import Session
+
+    cache.delete("django.contrib.sessions.cached_db" + session_key)
+    Session.objects.filter(session_key=session_key).delete()
+    assert "Se déconnecter" not in client.get("/").content.decode()
+
+
+def test_an_account_deactivated_elsewhere_is_signed_out_at_its_next_request(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert "Se déconnecter" in client.get("/").content.decode()
+    type(user).objects.filter(pk=user.pk).update(is_active=False)  # another process, no signal
+    renew(_names(user.pk)[1])  # what forget_user does after that process's save
+    assert "Se déconnecter" not in client.get("/").content.decode()
+
+
+def test_a_version_renewed_elsewhere_is_read_again(client, round_trips):
+    client.force_login(UserFactory())
+    client.get("/agenda/")
+    client.get("/agenda/")
+    cache.incr(_area_key("agenda"))  # another process's write
+    round_trips.clear()
+    client.get("/agenda/")
+    assert round_trips.count("EVALSHA") == 1
+    round_trips.clear()
+    client.get("/agenda/")
+    assert round_trips == []
+
+
+def test_a_flushed_redis_forgets_every_copy(client, round_trips):
+    client.force_login(UserFactory())
+    client.get("/")
+    client.get("/")
+    cache.clear()  # FLUSHDB: Redis pushes an invalidation of everything
+    round_trips.clear()
+    # The session is gone from Redis: read from the database again (cached_db), still signed in.
+    assert "Se déconnecter" in client.get("/").content.decode()
+    assert round_trips.count("EVALSHA") == 1
+
+
+def test_a_copy_is_read_again_after_a_second_whatever_redis_says(client, round_trips, monkeypatch):
+    """A connection silently dropped by the network receives no push: a copy lives at most
+    KEPT_SECONDS, so such a connection is found out (and its copies dropped) within a second."""
+    client.force_login(UserFactory())
+    client.get("/")
+    client.get("/")
+    later = time.monotonic() + cached_sessions.KEPT_SECONDS + 0.1
+    monkeypatch.setattr(cached_sessions.time, "monotonic", lambda: later)
+    round_trips.clear()
+    client.get("/")
+    assert round_trips.count("EVALSHA") == 1
+
+
+def test_a_redis_refusing_to_track_reads_the_session_each_time(client, monkeypatch, caplog):
+    send = redis.connection.AbstractConnection.send_command
+
+    def refusing(self, *args, **kwargs):
+        if args[:2] == ("CLIENT", "TRACKING"):  # Redis answers with an error, as an ACL would
+            args = ("PACTE-NO-SUCH-COMMAND",)
+        return send(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_command", refusing)
+    monkeypatch.setattr(cached_sessions, "_readers", {})
+    monkeypatch.setattr(cached_sessions, "_reported", set())
+    client.force_login(UserFactory())
+    for _ in range(3):
+        assert "Se déconnecter" in client.get("/").content.decode()
+    sent = []
+    monkeypatch.setattr(
+        redis.connection.AbstractConnection,
+        "send_command",
+        lambda self, *args, **kwargs: sent.append(args[0]) or refusing(self, *args, **kwargs),
+    )
+    client.get("/")
+    assert sent == ["EVALSHA"]
+    assert [record.levelname for record in caplog.records if "track" in record.getMessage()] == ["WARNING"]
