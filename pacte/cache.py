@@ -463,7 +463,9 @@ def _valid_query(request, query_params, filterset) -> bool:
     page = request.GET.get("page")
     if page is not None and not (_PAGE_NUMBER.match(page) and int(page) <= MAX_CACHED_PAGE):
         return False
-    if filterset is None:
+    if filterset is None or not request.GET:
+        # No parameter: no filter value to check (none of the portal's filters is required), and
+        # building the filter form cost half of a cached list page's whole budget.
         return True
     form = filterset(request.GET).form
     if not form.is_valid():

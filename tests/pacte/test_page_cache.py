@@ -348,3 +348,22 @@ def test_public_fragment_is_rendered_once_per_version_and_value():
     assert template.render({"text": "troisième", "page": 1}) == "premier"
     bump("agenda")  # a write to its area
     assert template.render({"text": "troisième", "page": 1}) == "troisième"
+
+
+def test_a_list_page_without_parameters_is_served_without_building_its_filters(client, monkeypatch):
+    """With no parameter there is no filter value to check: the cached page is served without
+    building the filter form, which cost half of a cached list page's budget. With parameters,
+    the values are still checked (test_unknown_query_parameters_are_rendered_but_never_stored)."""
+    from pacte.filters import EventFilter
+
+    built = []
+    original = EventFilter.__init__
+    monkeypatch.setattr(
+        EventFilter, "__init__", lambda self, *a, **k: built.append(a) or original(self, *a, **k)
+    )
+    client.get("/agenda/")
+    built.clear()
+    assert client.get("/agenda/")[CACHE_HEADER] == "hit"
+    assert built == []
+    client.get("/agenda/?action=clubs")
+    assert built  # the values of a query are checked before anything is cached
