@@ -284,6 +284,9 @@ class _LocalEntries:
         if len(raw) > self.max_bytes // 16:  # a huge entry would push out everything else
             return
         with self._lock:
+            if self._entries.get(key) is raw:  # the same bytes again (the session's user, kept)
+                self._entries.move_to_end(key)
+                return
             old = self._entries.pop(key, None)
             self._decoded.pop(key, None)
             if old is not None:
