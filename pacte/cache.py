@@ -299,7 +299,7 @@ class _LocalEntries:
                 self._size -= len(dropped)
 
 
-_IMMUTABLE = frozenset({str, bytes, int, float, bool, type(None)})
+_IMMUTABLE = frozenset({str, SafeString, bytes, int, float, bool, type(None)})
 _MUTABLE = object()  # kept in place of a value that is decoded for each use
 
 
@@ -308,7 +308,7 @@ def _immutable(value) -> bool:
     numbers and tuples of them. A dict, a list or a model instance is decoded for each use."""
     if type(value) is tuple:
         return all(_immutable(item) for item in value)
-    return type(value) in _IMMUTABLE or type(value) is SafeString
+    return type(value) in _IMMUTABLE
 
 
 _LOCAL = _LocalEntries(getattr(settings, "PACTE_LOCAL_CACHE_BYTES", 32 * 1024 * 1024))

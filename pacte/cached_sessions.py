@@ -113,8 +113,8 @@ class _Reader:
     def _state(self):
         state = self._local
         if getattr(state, "pid", None) != os.getpid():  # a new thread, or a forked child
-            state.pid, state.connection, state.tracked, state.values = os.getpid(), None, False, {}
-        if state.connection is None:
+            state.pid, state.connection = os.getpid(), None
+        if state.connection is None:  # _connect starts the copies and the tracking afresh
             state.connection = self._connect(state)
         return state
 
@@ -152,21 +152,22 @@ class _Reader:
             connection.read_response(push_request=True)
 
     def _kept(self, state, keys):
-        values = state.values
+        """What the script would return, from the thread's copies, or None when one is missing."""
+        found = self._copies(state, keys)
+        if found is None or found[1] is None:  # no hint: the script returns no user either
+            return found
+        user = self._copies(state, self._user_keys(found[1]))
+        return None if user is None else found + user
+
+    @staticmethod
+    def _copies(state, keys):
         now = time.monotonic()
         found = []
         for key in keys:
-            kept = values.get(key)
+            kept = state.values.get(key)
             if kept is None or kept[1] < now:
                 return None
             found.append(kept[0])
-        hint = found[1]
-        if hint is not None:
-            for key in self._user_keys(hint):
-                kept = values.get(key)
-                if kept is None or kept[1] < now:
-                    return None
-                found.append(kept[0])
         return found
 
     def _keep(self, state, keys, found) -> None:
