@@ -74,14 +74,16 @@ PUBLIC_CONTEXT_TIMEOUT = 60
 
 
 def club_page(slug) -> dict:
-    """What the club page shows everyone: the club (organisation and commune selected) and its
-    number of members for the title, the header and the buttons, and the HTML of its public
-    sections (presentation and meetings, practices, discussions), in one cache round trip.
+    """What the club page shows everyone, in one cache round trip: the club's facts as plain
+    values (`club_facts`), its number of members, and the HTML of its public sections (heading,
+    presentation and meetings, practices, discussions).
 
     Cached under the page's areas, so a write that renews the anonymous page renews this at the
     next request; signed-in people and bypassed renders read it instead of running seven queries
-    and rendering the sections (docs/conventions.md, Performance). Only active clubs, the ones
-    everyone sees: an unknown or deactivated club raises its 404 inside `build`, never cached."""
+    and rendering the sections (docs/conventions.md, Performance). Plain values and strings rather
+    than instances: a signed-in page decodes this on each request, and unpickling the club, its
+    organisation and their commune was a tenth of its CPU. Only active clubs, the ones everyone
+    sees: an unknown or deactivated club raises its 404 inside `build`, never cached."""
 
     def build():
         club = (
@@ -95,6 +97,19 @@ def club_page(slug) -> dict:
         return club_page_data(club)
 
     return public_context(f"clubs:club:{slug}:page", build, areas=AREAS, timeout=PUBLIC_CONTEXT_TIMEOUT)
+
+
+def club_facts(club) -> dict:
+    """What the page's personal part needs of the club (its buttons, the animators' to-dos)."""
+    organisation = club.organisation
+    return {
+        "pk": club.pk,
+        "organisation_id": organisation.pk,
+        "slug": organisation.slug,
+        "name": organisation.name,
+        "summary": organisation.summary,
+        "is_active": organisation.is_active,
+    }
 
 
 def club_page_data(club) -> dict:
@@ -123,25 +138,25 @@ def club_page_data(club) -> dict:
         ),
     }
     return {
-        "club": club,
+        "club": club_facts(club),
         "member_count": Membership.objects.filter(organisation_id=club.organisation_id).count(),
         "sections": {
             name: render_to_string(f"clubs/includes/_club_{name}.html", public)
-            for name in ("main", "practices", "topics")
+            for name in ("intro", "main", "practices", "topics")
         },
     }
 
 
-def club_todo(club) -> dict:
+def club_todo(club_id: int, organisation_id: int) -> dict:
     """What waits for the club's animators (practices reported, meetings whose attendance is to
     be recorded): the same for every animator of the club, shown to them only. Cached under the
     page's areas (practices are the clubs', events and registrations the agenda's) rather than
     counted on each of their visits; the timeout bounds a meeting that ends meanwhile."""
     return public_context(
-        f"clubs:club:{club.pk}:todo",
+        f"clubs:club:{club_id}:todo",
         lambda: {
-            "todo_reported": Practice.objects.filter(club=club, status=PracticeStatus.REPORTED).count(),
-            "todo_attendance": Event.objects.filter(organiser_id=club.organisation_id)
+            "todo_reported": Practice.objects.filter(club_id=club_id, status=PracticeStatus.REPORTED).count(),
+            "todo_attendance": Event.objects.filter(organiser_id=organisation_id)
             .awaiting_attendance()
             .count(),
         },
@@ -195,9 +210,8 @@ def club_detail(request, slug):
         # Staff also open deactivated clubs: rendered for them, never cached.
         page = club_page_data(club_for(request, slug))
     club = page["club"]
-    organisation = club.organisation
     rows = (
-        member_state.rows(organisation_id=organisation.pk, user_id=user.pk, club_id=club.pk)
+        member_state.rows(organisation_id=club["organisation_id"], user_id=user.pk, club_id=club["pk"])
         if user.is_authenticated
         else []
     )
@@ -205,16 +219,15 @@ def club_detail(request, slug):
     is_animator = (state is not None and state["role"] == MembershipRole.REFERENT) or acts_as_staff(user)
     context = {
         "club": club,
-        "organisation": organisation,
         "member_count": page["member_count"],
         # Rendered by our templates, which escaped what they show.
         "sections": {name: mark_safe(html) for name, html in page["sections"].items()},
-        "urls": club_urls(organisation.slug, get_script_prefix()),
+        "urls": club_urls(club["slug"], get_script_prefix()),
         # A dict with the role (truthy for the template's "if membership"), or None.
         "membership": state,
         "is_animator": is_animator,
         "receives_mailings": state["receives_mailings"] is not False if state else True,
-        **(club_todo(club) if is_animator else {}),
+        **(club_todo(club["pk"], club["organisation_id"]) if is_animator else {}),
     }
     return render(request, "clubs/club_detail.html", context)
 
