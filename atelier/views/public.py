@@ -13,7 +13,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from pacte.cache import anonymous_page_cache, public_context
+from pacte.cache import anonymous_page_cache, bare, public_context
 from pacte.enums import Action, MembershipRole, OrganisationKind
 from pacte.models import Event, Organisation
 from pacte.prepared import PreparedQuery
@@ -83,7 +83,7 @@ def space_page(slug) -> dict:
             ),
             "other_spaces": list(Space.objects.active().filter(venue=space.venue).exclude(pk=space.pk)),
         }
-        return {"space": space, "main": render_to_string("atelier/includes/_space_main.html", context)}
+        return {"space": bare(space), "main": render_to_string("atelier/includes/_space_main.html", context)}
 
     return public_context(f"atelier:space:{slug}:page", build, areas=AREAS)
 
@@ -123,9 +123,8 @@ def call_page(slug) -> dict:
             name: render_to_string(f"atelier/includes/_call_{name}.html", context)
             for name in ("lead", "text", "criteria")
         }
-        # Stored without its prefetched lists: the rest of the page only needs the call's fields.
-        call._prefetched_objects_cache = {}
-        return {"call": call, "is_open": context["is_open"], "sections": sections}
+        # The rest of the page only needs the call's fields.
+        return {"call": bare(call), "is_open": context["is_open"], "sections": sections}
 
     return public_context(f"atelier:call:{slug}:page", build, areas=AREAS)
 

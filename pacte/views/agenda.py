@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from ..cache import anonymous_page_cache, lazy_context, public_context
+from ..cache import anonymous_page_cache, bare, lazy_context, public_context
 from ..filters import EventFilter, commune_switch, with_home_commune
 from ..forms import AttendanceForm
 from ..htmx import wants_fragment
@@ -113,7 +113,13 @@ def _public_event(slug) -> dict:
     def build():
         events = Event.objects.published().select_related("commune", "organiser").prefetch_related("themes")
         event = get_object_or_404(events, slug=slug)
-        return {"event": event, "public_html": _event_public_html(event), "urls": _event_urls(event)}
+        # The organiser's name is the rest of the page's only related field (audience_label).
+        public_html = _event_public_html(event)
+        return {
+            "event": bare(event, keep=("organiser",)),
+            "public_html": public_html,
+            "urls": _event_urls(event),
+        }
 
     return public_context(f"agenda:event:{slug}", build, areas=["agenda"])
 

@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import portal
-from ..cache import anonymous_page_cache, public_context
+from ..cache import anonymous_page_cache, bare, public_context
 from ..enums import MembershipRole, RegistrationStatus
 from ..forms import EventProposalForm, InviteForm, OrganisationPageForm
 from ..models import Event, Invitation, Membership, Organisation, Registration
@@ -77,7 +77,11 @@ def _organisation_page(request, slug) -> dict:
         "pacte/organisation/includes/_public.html",
         {"organisation": organisation, "events": public["events"], "sections": sections},
     )
-    return {"organisation": organisation, "public_html": mark_safe(html.strip())}  # noqa: S308 — escaped by the template
+    # The page's heading shows the commune's name; the rest is in the HTML.
+    return {
+        "organisation": bare(organisation, keep=("commune",)),
+        "public_html": mark_safe(html.strip()),  # noqa: S308 — escaped by the template
+    }
 
 
 # Whether the person is a référent of the organisation, compiled once per process
