@@ -262,17 +262,17 @@ def hold(key: str, raw: bytes) -> None:
 
 
 class _LocalEntries:
-    """The raw entries this process read or stored, least recently used out first, within
-    `max_bytes`, and how to give each use its value without decoding it again: the decoded value
-    itself when it cannot change (`scalar`: the HTML of a fragment), a fresh copy of it when it is
-    made of dicts, lists and plain instances (pacte.fresh_copies), else a new decoding. Thread-safe
-    (gthread workers)."""
+    """The raw entries this process read or stored, least recently used out first, and how to give
+    each use its value without decoding it again: the decoded value itself when it cannot change
+    (`scalar`: the HTML of a fragment), a fresh copy of it when it is made of dicts, lists and
+    plain instances (pacte.fresh_copies), else a new decoding. What is kept decoded counts in
+    `max_bytes` too, estimated from the raw size (`_HELD_FACTOR`). Thread-safe (gthread workers)."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self._entries: OrderedDict[str, bytes] = OrderedDict()
-        # {key: (raw, make)}: `make()` gives the value of those bytes, or `_DECODE`.
-        self._decoded: dict[str, tuple[bytes, object]] = {}
+        # {key: (raw, make, bytes counted)}: `make()` gives the value of those bytes, or `_DECODE`.
+        self._decoded: dict[str, tuple[bytes, object, int]] = {}
         self._size = 0
         self._lock = threading.Lock()
 
@@ -287,18 +287,20 @@ class _LocalEntries:
         """`raw` (as `get` gave it) decoded, or a value equal to decoding it (see the class)."""
         kept = self._decoded.get(key)
         if kept is not None and kept[0] is raw:
-            if kept[1] is _DECODE:
-                return cache.loads(raw)
-            return kept[1]()
+            return cache.loads(raw) if kept[1] is _DECODE else kept[1]()
         value = cache.loads(raw)
         if scalar(value):
-            make = lambda: value  # noqa: E731 — immutable: every use may share it
+            make, held = (lambda: value), _HELD_FACTOR["scalar"] * len(raw)
         else:
             # Copies are made from this decoding, which no request ever receives.
             make = copier(cache.loads(raw)) or _DECODE
+            held = 0 if make is _DECODE else _HELD_FACTOR["copied"] * len(raw)
         with self._lock:
             if self._entries.get(key) is raw:  # not replaced meanwhile
-                self._decoded[key] = (raw, make)
+                self._forget_decoded(key)
+                self._decoded[key] = (raw, make, held)
+                self._size += held
+                self._evict()
         return value
 
     def put(self, key: str, raw: bytes) -> None:
@@ -308,18 +310,33 @@ class _LocalEntries:
             if self._entries.get(key) is raw:  # the same bytes again (the session's user, kept)
                 self._entries.move_to_end(key)
                 return
-            old = self._entries.pop(key, None)
-            self._decoded.pop(key, None)
-            if old is not None:
-                self._size -= len(old)
+            self._drop(key)
             self._entries[key] = raw
             self._size += len(raw)
-            while self._size > self.max_bytes:
-                dropped_key, dropped = self._entries.popitem(last=False)
-                self._decoded.pop(dropped_key, None)
-                self._size -= len(dropped)
+            self._evict()
+
+    # The three below run under the lock.
+
+    def _evict(self) -> None:
+        while self._size > self.max_bytes and self._entries:
+            self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: str) -> None:
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._size -= len(old)
+        self._forget_decoded(key)
+
+    def _forget_decoded(self, key: str) -> None:
+        kept = self._decoded.pop(key, None)
+        if kept is not None:
+            self._size -= kept[2]
 
 
+# What a decoded value holds in memory for each byte of its pickle, measured with tracemalloc on
+# the bench's entries: a user or an event's public part 3.5-4 (objects and their dicts), a
+# string up to 2 (text outside Latin-1 takes two bytes a character).
+_HELD_FACTOR = {"scalar": 2, "copied": 4}
 _DECODE = object()  # kept for an entry that is decoded for each use
 
 

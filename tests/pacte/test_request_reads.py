@@ -288,3 +288,22 @@ def test_a_redis_refusing_to_track_reads_the_session_each_time(client, monkeypat
     client.get("/")
     assert sent == ["EVALSHA"]
     assert [record.levelname for record in caplog.records if "track" in record.getMessage()] == ["WARNING"]
+
+
+def test_what_a_process_keeps_decoded_counts_within_its_bound():
+    """The decoded values kept for copies take memory too (about four times their pickle): they
+    count in the process's bound, and the least recently used entry goes out whole."""
+    names = ("a", "b", "c", "d")
+    raw = {name: cache.dumps({"titre": name * 100}) for name in names}
+    size = len(raw["a"])
+    entries = page_cache._LocalEntries(max_bytes=16 * size)  # an entry may be a 16th of the bound
+    for count, name in enumerate(names[:3], start=1):
+        entries.put(name, raw[name])
+        assert entries.decode(name, raw[name]) == {"titre": name * 100}
+        assert entries._size == count * 5 * size  # the bytes, and the prototype of the copies
+    entries.put("d", raw["d"])
+    entries.decode("d", raw["d"])  # 4 × 5 × size: over the bound, the oldest goes
+    assert entries.get("a") is None and entries.get("d") is raw["d"]
+    assert entries._size == 3 * 5 * size <= entries.max_bytes
+    entries.put("d", cache.dumps({"titre": "nouveau"}))  # replaced: its decoded value goes too
+    assert entries._size == 2 * 5 * size + len(entries.get("d"))
