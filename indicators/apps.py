@@ -159,7 +159,8 @@ class IndicatorsConfig(portal.PortalApp):
                 description="Chaque mois clos depuis le début du suivi : les personnes distinctes "
                 "touchées par chaque action et par l'ensemble des actions (une personne comptée une "
                 "fois), par commune et par public. Les effectifs inférieurs à 5 sont masqués pour "
-                "qu'aucune personne ne puisse être reconnue.",
+                "qu'aucune personne ne puisse être reconnue, ainsi qu'un second effectif là où le "
+                "total permettrait de retrouver un effectif masqué seul.",
                 url_name="indicators:open_data_people",
                 position=80,
             ),

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from indicators.public import SMALL_NUMBER
+from indicators.public import SMALL_NUMBER, WITHHELD
 from indicators.services import snapshots_compute_month
 from pacte.enums import Action, MembershipRole, OrganisationKind, PublicCategory, StaffGroup
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, commune
@@ -150,11 +150,15 @@ def test_public_page_hides_small_numbers(client, snapshots):
     assert figures.total == 11
     publics = dict(figures.publics)
     assert publics[PublicCategory.SOCIAL.label] is None  # 2 people: "moins de 5"
-    assert publics[PublicCategory.HABITANT.label] == 7
+    # Hidden alone, the 2 would be the total minus the residents: the residents are withheld.
+    assert publics[PublicCategory.HABITANT.label] == WITHHELD
+    assert publics[PublicCategory.PARTNER.label] == 0
+    actions = {label: value for label, value, _metrics in figures.actions}
+    assert actions[Action.ATELIER.label] is None and actions[Action.CLUBS.label] == WITHHELD
     assert figures.communes == [("Rouen", 9)]
     assert figures.other_communes == 1  # Darnétal, 2 people, not named
     assert "Darnétal" not in html
-    assert "moins de 5" in html
+    assert "moins de 5" in html and "non diffusé" in html
     assert SMALL_NUMBER == 5
 
 
@@ -182,6 +186,12 @@ def test_open_data_files(client, snapshots):
     assert {r["public"]: r["personnes"] for r in overall}[("Tous les publics")] == "11"
     darnetal = [r for r in rows if r["commune"] == "Darnétal" and r["public"] == "Tous les publics"]
     assert {r["personnes"] for r in darnetal} == {""}  # 2 people: masked
+    by_commune = {
+        (r["action"], r["commune"]): r["personnes"] for r in rows if r["public"] == "Tous les publics"
+    }
+    # All actions: Darnétal's 2 hidden alone would be the total's difference: Rouen withheld too.
+    assert by_commune[("Toutes les actions", "Rouen")] == ""
+    assert by_commune[(Action.CLUBS.label, "Rouen")] == "9"  # the club meeting: nobody hidden beside it
     metrics = list(
         csv.DictReader(io.StringIO(client.get(reverse("indicators:open_data_metrics")).content.decode()))
     )
