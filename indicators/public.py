@@ -2,7 +2,7 @@
 with every breakdown cell under `SMALL_NUMBER` hidden so that nobody can be recognised in a
 small group (a commune where three people of one public took part...), and, where a single cell
 of a breakdown is hidden, a second one withheld so that it cannot be computed from the total
-(`protected`)."""
+(`suppressed`)."""
 
 import csv
 import io
@@ -26,7 +26,7 @@ def shown(value: int | None) -> int | None:
     return None if 0 < value < SMALL_NUMBER else value
 
 
-# A cell of SMALL_NUMBER or more withheld so that a hidden one cannot be deduced (`protected`):
+# A cell of SMALL_NUMBER or more withheld so that a hidden one cannot be deduced (`suppressed`):
 # shown as such on the page (intcomma leaves text as it is), empty in the open data.
 WITHHELD = "non diffusé"
 
@@ -127,7 +127,8 @@ def public_figures() -> PublicFigures | None:
         actions.append((action.label, people, figures))
     # Someone taking part in two actions counts in both: the actions' sum is not the total, but
     # near it (most people take part in one), so they are protected as a breakdown too.
-    by_action = suppressed({label: people for label, people, _figures in actions}, [[a[0] for a in actions]])
+    people_by_action = {label: people for label, people, _figures in actions}
+    by_action = suppressed(people_by_action, [list(people_by_action)])
     actions = [(label, by_action[label], figures) for label, _people, figures in actions]
     categories = [value for value, _label in PublicCategory.choices]
     publics = suppressed({value: by_category.get(value, 0) for value in categories}, [categories])

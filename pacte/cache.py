@@ -194,9 +194,8 @@ def bare(instance, keep: tuple[str, ...] = ()):
     (each bare too), without prefetched lists: what a public context stores beside the HTML that
     showed the rest. A signed-in page decodes its public context on each request, and an event
     pickled with its commune, organiser and themes took three times as long (25 → 8 µs)."""
-    copied = copy.copy(instance)
+    copied = copy.copy(instance)  # Django's __getstate__ gives the copy its own _state
     copied.__dict__.pop("_prefetched_objects_cache", None)
-    copied._state = copy.copy(instance._state)
     related = instance._state.fields_cache
     copied._state.fields_cache = {name: bare(related[name]) for name in keep if related.get(name) is not None}
     return copied

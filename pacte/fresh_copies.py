@@ -67,30 +67,24 @@ def _nodes(value, budget: int) -> int | None:
     kind = type(value)
     if kind in _SCALARS or (kind is tuple and scalar(value)):
         return 1
+    total = 1
     if kind is dict:
         items = value.values()
     elif kind is list or kind is tuple:
         items = value
     elif isinstance(value, Model) and _plain(value):
-        total = 1 + len(value.__dict__)
-        # Related objects kept with it (`bare(…, keep=…)`): plain instances too, or None.
-        for related in _related(value).values():
-            counted = 1 if related is None else _nodes(related, budget - total)
-            if counted is None or not isinstance(related, Model | None):
-                return None
-            total += counted
-        return total if total <= budget else None
+        # Its fields, then the related objects kept with it (`bare(…, keep=…)`): plain instances
+        # too, or None.
+        items = _related(value).values()
+        total += len(value.__dict__)
     else:
         return None
-    total = 1
     for item in items:
         counted = _nodes(item, budget - total)
         if counted is None:
             return None
         total += counted
-        if total > budget:
-            return None
-    return total
+    return total if total <= budget else None
 
 
 def _related(instance) -> dict:
